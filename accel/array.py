@@ -1,0 +1,199 @@
+"""``accel.Array``: an n-d array that lives on one device.
+
+It wraps the backend's buffer (a NumPy array on the CPU, a CuPy array on a
+GPU) and routes every computation through the op table, so the same Python
+code runs on either device. Views (slices, transposes, reshapes that need no
+copy) share the buffer, as in NumPy.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dtypes as _dt
+from .devices import Device, DeviceLike, backend, resolve
+
+_BASIC_INDEX = (int, slice, type(None), type(Ellipsis))
+
+
+class Array:
+    """An n-d array on one device. Create one with ``accel.asarray`` or ``accel.zeros``."""
+
+    __slots__ = ("_data", "_device")
+    __array_priority__ = 1000  # NumPy defers `ndarray + Array` to Array.__radd__
+
+    def __init__(self, data: Any, device: Device):
+        self._data = data
+        self._device = device
+
+    # -- attributes ---------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def size(self) -> int:
+        return self._data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    @property
+    def device(self) -> Device:
+        return self._device
+
+    @property
+    def T(self) -> "Array":
+        """The array with its axes reversed (NumPy's ``.T``; for 2-D, the transpose)."""
+        return Array(self._data.T, self._device)
+
+    @property
+    def mT(self) -> "Array":
+        """Transpose of the last two axes (array API's ``mT``)."""
+        if self.ndim < 2:
+            raise ValueError(f"mT needs at least 2 dimensions, got shape {self.shape}")
+        return Array(self._data.swapaxes(-1, -2), self._device)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d array")
+        return self.shape[0]
+
+    # -- conversion ---------------------------------------------------------
+    def reshape(self, *shape: int | tuple[int, ...]) -> "Array":
+        from .manipulation import reshape
+        return reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) else shape)
+
+    def flatten(self) -> "Array":
+        from .manipulation import flatten
+        return flatten(self)
+
+    def astype(self, dtype: Any, copy: bool = True) -> "Array":
+        """A copy converted to ``dtype`` (no copy when ``copy=False`` and the dtype already matches)."""
+        dt = _dt.as_dtype(dtype)
+        if not copy and dt == self.dtype:
+            return self
+        return Array(self._data.astype(dt), self._device)
+
+    def to_device(self, device: DeviceLike) -> "Array":
+        """A copy of this array on ``device`` (the same array if it is already there)."""
+        dev = resolve(device)
+        if dev == self._device:
+            return self
+        host = backend(self._device).to_host(self._data)
+        return Array(backend(dev).from_host(host, dev), dev)
+
+    def numpy(self) -> np.ndarray:
+        """A NumPy copy of the data, from any device."""
+        return np.array(backend(self._device).to_host(self._data))
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if self._device.kind != "cpu":
+            raise TypeError(f"implicit conversion of an array on '{self._device}' to NumPy is not "
+                            "allowed; call .to_device('cpu') or .numpy() first")
+        if copy:
+            return np.array(self._data, dtype=dtype)
+        return np.asarray(self._data, dtype=dtype)
+
+    def item(self) -> Any:
+        """The one element of a size-1 array, as a Python scalar."""
+        if self.size != 1:
+            raise ValueError(f"item() needs an array of size 1, got shape {self.shape}")
+        return self.numpy().item()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        return bool(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iu" or self.ndim != 0:
+            raise TypeError("only 0-d integer arrays can be used as an index")
+        return int(self.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.numpy(), separator=", ", prefix="Array(")
+        return f"Array({body}, dtype={self.dtype}, device='{self._device}')"
+
+    def __str__(self) -> str:
+        return str(self.numpy())
+
+    # -- indexing -----------------------------------------------------------
+    def _key(self, key: Any) -> Any:
+        """The backend index for ``key``: basic indices pass through, integer arrays are checked."""
+        if isinstance(key, _BASIC_INDEX):
+            return key
+        if isinstance(key, tuple) and all(isinstance(k, _BASIC_INDEX) for k in key):
+            return key
+        if isinstance(key, Array):
+            if key._device != self._device:
+                raise ValueError(f"index array is on '{key._device}' but the array is on '{self._device}'")
+            if key.dtype.kind not in "iu":
+                raise IndexError(f"only integer index arrays are supported, got dtype {key.dtype}")
+            if self.ndim == 0:
+                raise IndexError("a 0-d array cannot be indexed by an array")
+            n = self.shape[0]
+            if key.size and (int(key._data.min()) < -n or int(key._data.max()) >= n):
+                raise IndexError(f"index array has values out of bounds for axis 0 with size {n}")
+            return key._data
+        raise IndexError(f"unsupported index {key!r}: use integers, slices, None, ... "
+                         "or a 1-d integer Array")
+
+    def __getitem__(self, key: Any) -> "Array":
+        return Array(self._data[self._key(key)], self._device)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if isinstance(value, Array):
+            if value._device != self._device:
+                raise ValueError(f"cannot assign an array on '{value._device}' into one on '{self._device}'")
+            value = value._data
+        elif not isinstance(value, (int, float, bool)):
+            raise TypeError(f"can only assign Arrays or Python scalars, not {type(value).__name__}")
+        self._data[self._key(key)] = value
+
+    # -- operators ----------------------------------------------------------
+    def __add__(self, other): return _ew.add(self, other)
+    def __radd__(self, other): return _ew.add(other, self)
+    def __iadd__(self, other): return _ew.add(self, other, out=self)
+    def __sub__(self, other): return _ew.subtract(self, other)
+    def __rsub__(self, other): return _ew.subtract(other, self)
+    def __isub__(self, other): return _ew.subtract(self, other, out=self)
+    def __mul__(self, other): return _ew.multiply(self, other)
+    def __rmul__(self, other): return _ew.multiply(other, self)
+    def __imul__(self, other): return _ew.multiply(self, other, out=self)
+    def __truediv__(self, other): return _ew.divide(self, other)
+    def __rtruediv__(self, other): return _ew.divide(other, self)
+    def __itruediv__(self, other): return _ew.divide(self, other, out=self)
+    def __floordiv__(self, other): return _ew.floor_divide(self, other)
+    def __rfloordiv__(self, other): return _ew.floor_divide(other, self)
+    def __mod__(self, other): return _ew.remainder(self, other)
+    def __rmod__(self, other): return _ew.remainder(other, self)
+    def __pow__(self, other): return _ew.pow(self, other)
+    def __rpow__(self, other): return _ew.pow(other, self)
+    def __matmul__(self, other): return _la.matmul(self, other)
+    def __rmatmul__(self, other): return _la.matmul(other, self)
+    def __lt__(self, other): return _ew.less(self, other)
+    def __le__(self, other): return _ew.less_equal(self, other)
+    def __gt__(self, other): return _ew.greater(self, other)
+    def __ge__(self, other): return _ew.greater_equal(self, other)
+    def __eq__(self, other): return _ew.equal(self, other)  # type: ignore[override]
+    def __ne__(self, other): return _ew.not_equal(self, other)  # type: ignore[override]
+    def __neg__(self): return _ew.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return _ew.abs(self)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, and == is elementwise
+
+
+from . import elementwise as _ew  # noqa: E402  (the operators' front ends import Array)
+from . import linalg as _la  # noqa: E402

@@ -1,0 +1,34 @@
+"""The CPU backend: NumPy buffers and Numba-jitted kernels.
+
+Importing this package registers its kernels in ``accel.dispatch``. Kernels
+are compiled lazily, per dtype actually used, and cached on disk (``cache=True``),
+so a process pays Numba's compile time only the first time a machine sees a kernel.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import numpy as np
+
+xp = np
+
+
+def to_host(data: np.ndarray) -> np.ndarray:
+    return data
+
+
+def from_host(data: np.ndarray, device: Any = None) -> np.ndarray:
+    return np.ascontiguousarray(data)
+
+
+def on(device: Any) -> contextlib.nullcontext:
+    """The context in which ``device``'s buffers are made: nothing to select on the CPU."""
+    return contextlib.nullcontext()
+
+
+def synchronize() -> None:
+    """CPU kernels finish before they return; nothing to wait for."""
+
+
+from . import elementwise, linalg, nn, reduce  # noqa: E402,F401  (registers the kernels)

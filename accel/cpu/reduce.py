@@ -1,0 +1,121 @@
+"""CPU reduction kernels (Numba).
+
+The reduced axes are moved last and the array viewed as 2-D (kept, reduced);
+NumPy copies only when that view is impossible. Two loop orders: along rows
+when the reduced axis is the fast one, down columns (a vectorisable
+accumulate into a row) when the kept axis is, as for a bias gradient's sum
+over the batch axis. Float sums accumulate in float64 (float32 sums of 2**24
+terms would otherwise lose digits).
+"""
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from ..dispatch import register
+
+_FAST = {"reassoc"}  # lets LLVM vectorise sums without giving up NaN/inf semantics
+
+
+@nb.njit(cache=True, fastmath=_FAST)
+def _sum_rows(x, acc):
+    for i in range(x.shape[0]):
+        s = acc[i]
+        for j in range(x.shape[1]):
+            s += x[i, j]
+        acc[i] = s
+
+
+@nb.njit(cache=True, fastmath=_FAST)
+def _sum_cols(x, acc):
+    for j in range(x.shape[1]):
+        for i in range(x.shape[0]):
+            acc[i] += x[i, j]
+
+
+@nb.njit(cache=True)
+def _extreme_rows(x, want_max, values, index):
+    """Per row, the first largest (or smallest) element and its column; NaN wins, as in NumPy."""
+    for i in range(x.shape[0]):
+        best = x[i, 0]
+        k = 0
+        if best == best:
+            for j in range(1, x.shape[1]):
+                v = x[i, j]
+                if v != v:
+                    best, k = v, j
+                    break
+                if (v > best) if want_max else (v < best):
+                    best, k = v, j
+        values[i] = best
+        index[i] = k
+
+
+def _as_2d(data: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """``data`` as (kept, reduced): a view whenever the strides allow it."""
+    keep = [a for a in range(data.ndim) if a not in axes]
+    moved = data.transpose(keep + list(axes))
+    rows = math.prod(data.shape[a] for a in keep)
+    return moved.reshape(rows, -1) if rows else moved.reshape(0, math.prod(data.shape[a] for a in axes))
+
+
+def _kept_shape(data: np.ndarray, axes: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(n for a, n in enumerate(data.shape) if a not in axes)
+
+
+def _sums(data: np.ndarray, axes: tuple[int, ...], acc_dtype: np.dtype) -> np.ndarray:
+    x = _as_2d(data, axes)
+    acc = np.zeros(x.shape[0], dtype=acc_dtype)
+    if x.size:
+        (_sum_cols if x.strides[0] < x.strides[1] else _sum_rows)(x, acc)
+    return acc
+
+
+def _accumulator(dtype: np.dtype) -> np.dtype:
+    return np.dtype(np.float64) if dtype.kind == "f" else dtype
+
+
+@register("sum", "cpu")
+def sum_(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    acc = _sums(data, axes, _accumulator(dtype))
+    return acc.astype(dtype, copy=False).reshape(_kept_shape(data, axes))
+
+
+@register("mean", "cpu")
+def mean(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    count = math.prod(data.shape[a] for a in axes)
+    acc = _sums(data, axes, np.dtype(np.float64))
+    with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is NaN, quietly
+        return (acc / count).astype(dtype, copy=False).reshape(_kept_shape(data, axes))
+
+
+def _extreme(data: np.ndarray, axes: tuple[int, ...], want_max: bool) -> tuple[np.ndarray, np.ndarray]:
+    x = _as_2d(data, axes)
+    values = np.empty(x.shape[0], dtype=data.dtype)
+    index = np.empty(x.shape[0], dtype=np.int64)
+    if x.size:
+        _extreme_rows(x, want_max, values, index)
+    shape = _kept_shape(data, axes)
+    return values.reshape(shape), index.reshape(shape)
+
+
+@register("max", "cpu")
+def max_(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    return _extreme(data, axes, True)[0]
+
+
+@register("min", "cpu")
+def min_(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    return _extreme(data, axes, False)[0]
+
+
+@register("argmax", "cpu")
+def argmax(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    return _extreme(data, axes, True)[1]
+
+
+@register("argmin", "cpu")
+def argmin(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    return _extreme(data, axes, False)[1]

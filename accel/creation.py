@@ -1,0 +1,139 @@
+"""Creating arrays: from data, filled, ranges and seeded random numbers.
+
+Floating arrays default to float32 (the dtype neural networks train in, as
+in PyTorch); NumPy arrays keep their dtype. Random numbers come from NumPy's
+PCG64 generator on the host and are then moved to the device, so one seed
+gives the same numbers on every device.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence, Union
+
+import numpy as np
+
+from . import dtypes as _dt
+from .array import Array
+from .devices import Device, DeviceLike, backend, resolve
+
+Shape = Union[int, Sequence[int]]
+DEFAULT_FLOAT = _dt.float32
+
+
+def _shape(shape: Shape) -> tuple[int, ...]:
+    dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if not all(isinstance(d, (int, np.integer)) and d >= 0 for d in dims):
+        raise ValueError(f"shape must be non-negative integers, got {shape!r}")
+    return tuple(int(d) for d in dims)
+
+
+def _place(host: np.ndarray, device: Device) -> Array:
+    return Array(backend(device).from_host(host, device), device)
+
+
+def _new(fill: str, shape: Shape, dtype: Any, device: DeviceLike | None, value: Any = None) -> Array:
+    dev = resolve(device)
+    dt = _dt.as_dtype(DEFAULT_FLOAT if dtype is None else dtype)
+    with backend(dev).on(dev):
+        xp = backend(dev).xp
+        data = xp.full(_shape(shape), value, dtype=dt) if fill == "full" else getattr(xp, fill)(_shape(shape), dtype=dt)
+    return Array(data, dev)
+
+
+def asarray(obj: Any, dtype: Any = None, device: DeviceLike | None = None, copy: bool | None = None) -> Array:
+    """An Array from an Array, a NumPy array, a scalar or nested sequences.
+
+    NumPy arrays keep their dtype; Python floats become float32. On the CPU a
+    contiguous NumPy array of the right dtype is shared, not copied, unless
+    ``copy=True``.
+    """
+    if isinstance(obj, Array):
+        out = obj.to_device(device) if device is not None else obj
+        out = out.astype(dtype, copy=bool(copy)) if dtype is not None else out
+        return Array(out._data.copy(), out.device) if copy and out is obj else out
+    dev = resolve(device)
+    host = np.asarray(obj)
+    if dtype is not None:
+        dt = _dt.as_dtype(dtype)
+    elif host.dtype.kind == "f" and not isinstance(obj, np.ndarray):
+        dt = DEFAULT_FLOAT
+    else:
+        dt = _dt.default_dtype(host)
+    host = host.astype(dt, copy=bool(copy))
+    return _place(host, dev)
+
+
+def zeros(shape: Shape, dtype: Any = None, device: DeviceLike | None = None) -> Array:
+    """An array of zeros (float32 unless ``dtype`` says otherwise)."""
+    return _new("zeros", shape, dtype, device)
+
+
+def ones(shape: Shape, dtype: Any = None, device: DeviceLike | None = None) -> Array:
+    """An array of ones (float32 unless ``dtype`` says otherwise)."""
+    return _new("ones", shape, dtype, device)
+
+
+def empty(shape: Shape, dtype: Any = None, device: DeviceLike | None = None) -> Array:
+    """An array whose contents are whatever the memory held."""
+    return _new("empty", shape, dtype, device)
+
+
+def full(shape: Shape, fill_value: bool | int | float, dtype: Any = None,
+         device: DeviceLike | None = None) -> Array:
+    """An array filled with ``fill_value``; the dtype follows the value (bool, int64, float32)."""
+    if dtype is None:
+        dtype = _dt.bool_ if isinstance(fill_value, bool) else _dt.int64 if isinstance(fill_value, int) else None
+    return _new("full", shape, dtype, device, fill_value)
+
+
+def arange(start: int | float, stop: int | float | None = None, step: int | float = 1,
+           dtype: Any = None, device: DeviceLike | None = None) -> Array:
+    """Evenly spaced values in [start, stop), as NumPy's arange (floats as float32)."""
+    host = np.arange(start, stop, step)
+    return asarray(host, dtype=dtype or (DEFAULT_FLOAT if host.dtype.kind == "f" else None), device=device)
+
+
+def zeros_like(x: Array, dtype: Any = None, device: DeviceLike | None = None) -> Array:
+    return zeros(x.shape, dtype or x.dtype, device or x.device)
+
+
+def ones_like(x: Array, dtype: Any = None, device: DeviceLike | None = None) -> Array:
+    return ones(x.shape, dtype or x.dtype, device or x.device)
+
+
+def empty_like(x: Array, dtype: Any = None, device: DeviceLike | None = None) -> Array:
+    return empty(x.shape, dtype or x.dtype, device or x.device)
+
+
+def full_like(x: Array, fill_value: bool | int | float, dtype: Any = None,
+              device: DeviceLike | None = None) -> Array:
+    return full(x.shape, fill_value, dtype or x.dtype, device or x.device)
+
+
+_rng = [np.random.default_rng()]
+
+
+def seed(value: int) -> None:
+    """Seed the generator that ``uniform`` and ``normal`` use when given no ``seed``."""
+    _rng[0] = np.random.default_rng(value)
+
+
+def _generator(seed: int | None) -> np.random.Generator:
+    return _rng[0] if seed is None else np.random.default_rng(seed)
+
+
+def uniform(low: float = 0.0, high: float = 1.0, shape: Shape = (), dtype: Any = None,
+            device: DeviceLike | None = None, seed: int | None = None) -> Array:
+    """Uniform random numbers in [low, high)."""
+    dt = _dt.as_dtype(dtype or DEFAULT_FLOAT)
+    if dt.kind != "f":
+        raise TypeError(f"uniform needs a floating dtype, not {dt}")
+    return asarray(_generator(seed).uniform(low, high, _shape(shape)).astype(dt), device=device)
+
+
+def normal(mean: float = 0.0, std: float = 1.0, shape: Shape = (), dtype: Any = None,
+           device: DeviceLike | None = None, seed: int | None = None) -> Array:
+    """Normally distributed random numbers."""
+    dt = _dt.as_dtype(dtype or DEFAULT_FLOAT)
+    if dt.kind != "f":
+        raise TypeError(f"normal needs a floating dtype, not {dt}")
+    return asarray(_generator(seed).normal(mean, std, _shape(shape)).astype(dt), device=device)

@@ -1,0 +1,118 @@
+"""Elementwise ops: the front ends that check operands and call a device's kernel.
+
+Every op follows NumPy: broadcasting of any rank (operands are never
+materialised), NumPy 2's dtype promotion (a Python scalar takes the array's
+dtype), and an optional ``out=``. Each op names the NumPy ufunc whose type
+rules it follows; the backends supply the kernels under the same name.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Union
+
+import numpy as np
+
+from . import dtypes as _dt
+from .array import Array
+from .dispatch import broadcast_shapes, kernel, same_device
+
+Scalar = Union[bool, int, float]
+Operand = Union[Array, Scalar]
+
+#: op name -> the NumPy ufunc whose dtype rules it follows (None: special rule below).
+RULES: dict[str, np.ufunc | None] = {
+    "add": np.add, "subtract": np.subtract, "multiply": np.multiply, "divide": np.divide,
+    "floor_divide": np.floor_divide, "remainder": np.remainder, "pow": np.power,
+    "maximum": np.maximum, "minimum": np.minimum,
+    "greater": np.greater, "less": np.less, "greater_equal": np.greater_equal,
+    "less_equal": np.less_equal, "equal": np.equal, "not_equal": np.not_equal,
+    "negative": np.negative, "abs": np.absolute, "exp": np.exp, "log": np.log,
+    "sqrt": np.sqrt, "tanh": np.tanh, "relu": np.positive,
+    "where": None,
+}
+
+
+def _type_of(x: Operand) -> Any:
+    """What NumPy's promotion sees: an array's dtype, or a Python scalar's weak type."""
+    if isinstance(x, Array):
+        return x.dtype
+    if isinstance(x, bool):
+        return _dt.bool_
+    if isinstance(x, (int, float)):
+        return type(x)
+    raise TypeError(f"operands must be accel Arrays or Python scalars, not {type(x).__name__}"
+                    + ("; convert NumPy arrays with accel.asarray()" if isinstance(x, np.ndarray) else ""))
+
+
+@functools.lru_cache(maxsize=None)
+def loop_dtypes(op: str, types: tuple) -> tuple[np.dtype, ...]:
+    """The dtypes ``op``'s kernel computes in: one per input, then the result's."""
+    if op == "where":
+        if types[0] != _dt.bool_:
+            raise TypeError(f"where: the condition must have dtype bool, not {getattr(types[0], 'name', types[0])}")
+        result = _dt.as_dtype(np.result_type(*(t if isinstance(t, np.dtype) else t(0) for t in types[1:])))
+        return (_dt.bool_, result, result, result)
+    return _dt.resolve(RULES[op], op, types)
+
+
+def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
+    """Check ``args`` (devices, dtypes, shapes, ``out``) and run ``op``'s kernel on them."""
+    types = tuple(_type_of(a) for a in args)
+    arrays = [a for a in args if isinstance(a, Array)]
+    if not arrays:
+        raise TypeError(f"{op} needs at least one accel Array operand")
+    devices = [a._device for a in arrays] + ([out._device] if isinstance(out, Array) else [])
+    device = same_device(op, devices)
+    loop = loop_dtypes(op, types)
+    shape = broadcast_shapes(op, *(a.shape for a in arrays))
+    if out is not None:
+        if not isinstance(out, Array):
+            raise TypeError(f"{op}: out must be an accel Array, not {type(out).__name__}")
+        if out.shape != shape:
+            raise ValueError(f"{op}: out has shape {out.shape} but the result has shape {shape}")
+        if not np.can_cast(loop[-1], out.dtype, "same_kind"):
+            raise TypeError(f"{op}: cannot write a {loop[-1]} result into out of dtype {out.dtype}")
+    if op == "pow" and loop[1].kind in "iu" and _has_negative(args[1]):
+        raise ValueError("pow: integers to negative integer powers are not allowed")
+    bufs = [a._data if isinstance(a, Array) else dt.type(a) for a, dt in zip(args, loop)]
+    result = kernel(op, device)(*bufs, out=None if out is None else out._data, dtypes=loop)
+    return out if out is not None else Array(result, device)
+
+
+def _has_negative(x: Operand) -> bool:
+    if isinstance(x, Array):
+        return x.size > 0 and bool(x._data.min() < 0)
+    return x < 0
+
+
+def _op(name: str, doc: str) -> Callable[..., Array]:
+    def fn(*args: Operand, out: Array | None = None) -> Array:
+        return apply(name, *args, out=out)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+add = _op("add", "x1 + x2, elementwise with broadcasting.")
+subtract = _op("subtract", "x1 - x2, elementwise with broadcasting.")
+multiply = _op("multiply", "x1 * x2, elementwise with broadcasting.")
+divide = _op("divide", "x1 / x2 (true division; integers give float64).")
+floor_divide = _op("floor_divide", "x1 // x2, rounding toward minus infinity.")
+remainder = _op("remainder", "x1 % x2, with the sign of the divisor (Python's rule).")
+pow = _op("pow", "x1 ** x2, elementwise.")
+maximum = _op("maximum", "The larger of x1 and x2, elementwise; NaN propagates.")
+minimum = _op("minimum", "The smaller of x1 and x2, elementwise; NaN propagates.")
+greater = _op("greater", "x1 > x2 as a bool array.")
+less = _op("less", "x1 < x2 as a bool array.")
+greater_equal = _op("greater_equal", "x1 >= x2 as a bool array.")
+less_equal = _op("less_equal", "x1 <= x2 as a bool array.")
+equal = _op("equal", "x1 == x2 as a bool array.")
+not_equal = _op("not_equal", "x1 != x2 as a bool array.")
+negative = _op("negative", "-x, elementwise.")
+abs = _op("abs", "|x|, elementwise.")
+exp = _op("exp", "e ** x, elementwise (integers give float64).")
+log = _op("log", "The natural logarithm, elementwise.")
+sqrt = _op("sqrt", "The square root, elementwise.")
+tanh = _op("tanh", "The hyperbolic tangent, elementwise.")
+relu = _op("relu", "max(x, 0), elementwise, in x's dtype; NaN propagates.")
+where = _op("where", "where(condition, x1, x2): x1 where condition is True, else x2.")

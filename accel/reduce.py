@@ -1,0 +1,101 @@
+"""Reductions: sum, mean, max, min, argmax, argmin over any axes, NumPy's semantics.
+
+The front end normalises ``axis``, picks the result dtype and handles
+``keepdims``; a backend kernel receives the buffer, the sorted axes to reduce
+and the result dtype, and returns the reduced buffer (kept axes only).
+"""
+from __future__ import annotations
+
+import builtins
+import math
+from typing import Sequence, Union
+
+import numpy as np
+
+from . import dtypes as _dt
+from .array import Array
+from .dispatch import kernel
+
+Axis = Union[int, Sequence[int], None]
+
+
+def normalize_axes(op: str, ndim: int, axis: Axis) -> tuple[int, ...]:
+    """``axis`` as sorted non-negative ints; out-of-range or repeated axes are errors."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    result = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {a!r}")
+        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise IndexError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
+        result.append(int(a) % builtins.max(ndim, 1))
+    if len(set(result)) != len(result):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    return tuple(sorted(result)) if ndim else ()
+
+
+def _result_dtype(op: str, dtype: np.dtype) -> np.dtype:
+    if op in ("argmax", "argmin"):
+        return _dt.int64
+    if op == "sum":  # NumPy widens small ints; uint64 is not an accel dtype, so uint8 sums to int64
+        return dtype if dtype in _dt.FLOATS else _dt.int64
+    if op == "mean":
+        return dtype if dtype in _dt.FLOATS else _dt.float64
+    return dtype
+
+
+def _reduce(op: str, x: Array, axis: Axis, keepdims: bool) -> Array:
+    if not isinstance(x, Array):
+        raise TypeError(f"{op} expects an accel Array, not {type(x).__name__}")
+    axes = normalize_axes(op, x.ndim, axis)
+    reduced = math.prod(x.shape[a] for a in axes)
+    kept = math.prod(n for i, n in enumerate(x.shape) if i not in axes)
+    if op in ("max", "min", "argmax", "argmin") and reduced == 0 and kept > 0:
+        raise ValueError(f"{op}: zero-size array (shape {x.shape}) has no {op} along axis {axis}")
+    data = kernel(op, x.device)(x._data, axes, _result_dtype(op, x.dtype))
+    if keepdims:
+        data = data.reshape(tuple(1 if i in axes else n for i, n in enumerate(x.shape)))
+    return Array(data, x.device)
+
+
+def sum(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Sum over ``axis`` (all axes by default); ints and bools sum to int64."""
+    return _reduce("sum", x, axis, keepdims)
+
+
+def mean(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Arithmetic mean over ``axis``; integer inputs give float64. Empty gives NaN."""
+    return _reduce("mean", x, axis, keepdims)
+
+
+def max(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Largest element over ``axis``; NaN propagates; empty input is an error."""
+    return _reduce("max", x, axis, keepdims)
+
+
+def min(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Smallest element over ``axis``; NaN propagates; empty input is an error."""
+    return _reduce("min", x, axis, keepdims)
+
+
+def _arg(op: str, x: Array, axis: int | None, keepdims: bool) -> Array:
+    if axis is not None:
+        if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+            raise TypeError(f"{op}: axis must be an int or None, got {axis!r}")
+        return _reduce(op, x, axis, keepdims)
+    if not isinstance(x, Array):
+        raise TypeError(f"{op} expects an accel Array, not {type(x).__name__}")
+    flat = _reduce(op, x.reshape(-1), 0, False)
+    return flat.reshape((1,) * x.ndim) if keepdims else flat
+
+
+def argmax(x: Array, axis: int | None = None, keepdims: bool = False) -> Array:
+    """Index (int64) of the first largest element along ``axis`` (of the flattened array if None)."""
+    return _arg("argmax", x, axis, keepdims)
+
+
+def argmin(x: Array, axis: int | None = None, keepdims: bool = False) -> Array:
+    """Index (int64) of the first smallest element along ``axis`` (of the flattened array if None)."""
+    return _arg("argmin", x, axis, keepdims)
