@@ -54,7 +54,7 @@ def asarray(obj: Any, dtype: Any = None, device: DeviceLike | None = None, copy:
     host = np.asarray(obj)
     if dtype is not None:
         dt = _dt.as_dtype(dtype)
-    elif host.dtype.kind == "f" and not isinstance(obj, np.ndarray):
+    elif host.dtype.kind == "f" and not isinstance(obj, (np.ndarray, np.generic)):
         dt = DEFAULT_FLOAT
     else:
         dt = _dt.default_dtype(host)

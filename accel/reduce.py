@@ -51,8 +51,7 @@ def _reduce(op: str, x: Array, axis: Axis, keepdims: bool) -> Array:
         raise TypeError(f"{op} expects an accel Array, not {type(x).__name__}")
     axes = normalize_axes(op, x.ndim, axis)
     reduced = math.prod(x.shape[a] for a in axes)
-    kept = math.prod(n for i, n in enumerate(x.shape) if i not in axes)
-    if op in ("max", "min", "argmax", "argmin") and reduced == 0 and kept > 0:
+    if op in ("max", "min", "argmax", "argmin") and reduced == 0:
         raise ValueError(f"{op}: zero-size array (shape {x.shape}) has no {op} along axis {axis}")
     data = kernel(op, x.device)(x._data, axes, _result_dtype(op, x.dtype))
     if keepdims:

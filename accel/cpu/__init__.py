@@ -19,7 +19,7 @@ def to_host(data: np.ndarray) -> np.ndarray:
 
 
 def from_host(data: np.ndarray, device: Any = None) -> np.ndarray:
-    return np.ascontiguousarray(data)
+    return data if data.flags.c_contiguous else data.copy(order="C")
 
 
 def on(device: Any) -> contextlib.nullcontext:

@@ -54,7 +54,8 @@ SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
 def compiled_ufunc(fn: Callable[..., Any], dtypes: tuple[np.dtype, ...]) -> np.ufunc:
     """``fn`` compiled by Numba for exactly ``dtypes`` (inputs..., result) as a NumPy ufunc."""
     types = [nb.from_dtype(d) for d in dtypes]
-    return nb.vectorize([types[-1](*types[:-1])], cache=True)(fn)
+    # .ufunc is NumPy's own object: calling it skips the DUFunc wrapper's ~1.5 us per call
+    return nb.vectorize([types[-1](*types[:-1])], cache=True)(fn).ufunc
 
 
 def run_ufunc(fn: Callable[..., Any], *inputs: Any, out: np.ndarray | None,

@@ -1,0 +1,43 @@
+"""Hypothesis strategies shared by the oracle tests."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+DTYPES = ["float32", "float64", "int32", "int64", "uint8", "bool"]
+
+
+def values(dtype: str, **kw) -> st.SearchStrategy:
+    """Elements of ``dtype`` kept small enough that NumPy and accel agree without overflow games."""
+    dt = np.dtype(dtype)
+    if dt.kind == "f":
+        finite = st.floats(-kw.get("bound", 50), kw.get("bound", 50), width=dt.itemsize * 8)
+        return finite | st.just(float("nan")) if kw.get("nan") else finite
+    if dt.kind == "b":
+        return st.booleans()
+    low = 0 if dt.kind == "u" else -kw.get("bound", 50)
+    return st.integers(low, kw.get("bound", 50))
+
+
+@st.composite
+def arrays(draw, dtype: str, shape, strided: bool = True, **kw) -> np.ndarray:
+    """A NumPy array of ``shape``; sometimes a strided view (a reversed or step-2 slice, or a transpose)."""
+    layout = draw(st.sampled_from(["c", "step", "transpose"])) if strided else "c"
+    if layout == "step" and len(shape):
+        big = (shape[0] * 2,) + tuple(shape[1:])
+        base = draw(hnp.arrays(dtype, big, elements=values(dtype, **kw)))
+        return base[::-2] if draw(st.booleans()) else base[::2]
+    if layout == "transpose" and len(shape) >= 2:
+        base = draw(hnp.arrays(dtype, tuple(reversed(shape)), elements=values(dtype, **kw)))
+        return base.T
+    return draw(hnp.arrays(dtype, shape, elements=values(dtype, **kw)))
+
+
+def shapes(min_dims: int = 0, max_dims: int = 4, max_side: int = 5):
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=max_side)
+
+
+def broadcastable(num: int = 2, max_dims: int = 4):
+    return hnp.mutually_broadcastable_shapes(num_shapes=num, min_dims=0, max_dims=max_dims,
+                                             min_side=0, max_side=5)

@@ -1,0 +1,128 @@
+"""The Array type, creation functions and devices."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import accel
+from conftest import GPU, host
+from strategies import DTYPES, arrays, shapes
+
+
+@given(data=st.data(), dt=st.sampled_from(DTYPES))
+def test_asarray_round_trip_and_attributes(device, data, dt):
+    a = data.draw(arrays(dt, data.draw(shapes())))
+    x = accel.asarray(a, device=device)
+    assert (x.shape, x.ndim, x.size, x.dtype, x.device) == (a.shape, a.ndim, a.size, a.dtype, device)
+    np.testing.assert_array_equal(host(x), a)
+    assert x.to_device(device) is x
+
+
+def test_creation_defaults(device):
+    assert accel.zeros((2, 3), device=device).dtype == np.float32
+    assert accel.asarray([1.5, 2.0], device=device).dtype == np.float32  # Python floats: float32
+    assert accel.asarray(np.array([1.5]), device=device).dtype == np.float64  # NumPy keeps its dtype
+    assert accel.asarray([1, 2], device=device).dtype == np.int64
+    assert accel.full((2,), True, device=device).dtype == np.bool_
+    assert accel.full((2,), 7, device=device).dtype == np.int64
+    np.testing.assert_array_equal(host(accel.arange(1, 10, 3, device=device)), [1, 4, 7])
+    np.testing.assert_array_equal(host(accel.ones_like(accel.zeros(3, dtype="int32", device=device))), [1, 1, 1])
+    assert accel.empty_like(accel.zeros((2, 2), device=device)).shape == (2, 2)
+    np.testing.assert_array_equal(host(accel.full_like(accel.zeros(2, device=device), 3.5)), [3.5, 3.5])
+    np.testing.assert_array_equal(host(accel.zeros_like(accel.ones(2, device=device))), [0, 0])
+
+
+def test_seeded_random_is_reproducible_and_device_independent(device):
+    a = accel.uniform(-1, 1, (100,), seed=3, device=device)
+    b = accel.uniform(-1, 1, (100,), seed=3, device="cpu")
+    np.testing.assert_array_equal(host(a), host(b))
+    assert -1 <= host(a).min() and host(a).max() < 1
+    accel.seed(5)
+    n1 = host(accel.normal(0, 2, (1000,), device=device))
+    accel.seed(5)
+    np.testing.assert_array_equal(n1, host(accel.normal(0, 2, (1000,), device=device)))
+    assert abs(n1.std() - 2) < 0.2
+
+
+def test_indexing_like_numpy(device):
+    a = np.arange(2 * 28 * 28 * 3).reshape(6, 28, 28) % 251
+    x = accel.asarray(a, device=device)
+    for key in [3, -1, slice(1, 4), (slice(None), slice(7, -7), slice(7, -7)), (Ellipsis, 0), (None, 2, slice(None, None, -3))]:
+        np.testing.assert_array_equal(host(x[key]), a[key])
+    n = 1
+    np.testing.assert_array_equal(host(x[2 * n: 2 * (n + 1)]), a[2:4])
+    idx = np.array([5, 0, 2, -1])
+    np.testing.assert_array_equal(host(x[accel.asarray(idx, device=device)]), a[idx])
+    x[0] = 0
+    x[1, 2:4] = accel.ones(28, dtype="int64", device=device)
+    a[0], a[1, 2:4] = 0, 1
+    np.testing.assert_array_equal(host(x), a)
+    with pytest.raises(IndexError, match="out of bounds for axis 0 with size 6"):
+        x[accel.asarray([6], device=device)]
+    with pytest.raises(IndexError):
+        x[10]
+
+
+def test_repr_and_conversions(device):
+    x = accel.asarray([[1.0, 2.0]], device=device)
+    gpu_name = "gpu:0"
+    assert repr(x) == f"Array([[1., 2.]], dtype=float32, device='{'cpu' if device == 'cpu' else gpu_name}')"
+    assert float(accel.sum(x)) == 3.0 and int(x[0, 1]) == 2 and accel.sum(x).item() == 3.0
+    assert len(x) == 1
+    assert x.astype("int32").dtype == np.int32
+    with pytest.raises(TypeError, match="unsupported dtype float16"):
+        x.astype("float16")
+    with pytest.raises(ValueError, match="item\\(\\) needs an array of size 1"):
+        x.item()
+
+
+def test_numpy_interop_on_cpu():
+    a = np.arange(4.0)
+    x = accel.asarray(a)
+    assert np.shares_memory(np.asarray(x), a)
+    with pytest.raises(TypeError, match="convert NumPy arrays with accel.asarray"):
+        a + x  # NumPy defers to Array, which refuses implicit conversion
+
+
+def test_unknown_and_unavailable_devices():
+    with pytest.raises(ValueError, match="unknown device 'tpu'"):
+        accel.zeros(2, device="tpu")
+    if not GPU:
+        with pytest.raises(accel.DeviceError, match="device 'gpu:0' is not available"):
+            accel.zeros(2, device="gpu")
+        assert not accel.gpu_available()
+
+
+def test_operands_on_different_devices_are_an_error():
+    if not GPU:
+        pytest.skip("needs a GPU to have two devices")
+    with pytest.raises(ValueError, match="different devices"):
+        accel.ones(2) + accel.ones(2, device="gpu")
+
+
+def test_default_device_context_and_environment():
+    assert accel.get_default_device() == "cpu"
+    with accel.default_device("cpu") as dev:
+        assert accel.zeros(1).device == dev == accel.Device("cpu")
+    code = "import accel; print(accel.get_default_device())"
+    env = dict(os.environ, ACCEL_DEVICE="cuda:1")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "gpu:1"
+
+
+def test_gpu_array_refuses_implicit_numpy_conversion():
+    if not GPU:
+        pytest.skip("needs a GPU")
+    with pytest.raises(TypeError, match="implicit conversion"):
+        np.asarray(accel.ones(2, device="gpu"))
+
+
+def test_import_does_not_import_cupy():
+    code = "import sys, accel; accel.ones(2) + 1; print('cupy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,88 @@
+"""matmul, dot and tensordot against NumPy: 1-D promotion, batch broadcasting, every dtype."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import accel
+from conftest import host
+from strategies import DTYPES, arrays
+
+
+def check(got: accel.Array, want: np.ndarray) -> None:
+    want = np.asarray(want)
+    assert got.shape == want.shape and got.dtype == want.dtype, (got.shape, got.dtype, want.shape, want.dtype)
+    if want.dtype.kind == "f":
+        tol = 1e-4 if want.dtype == np.float32 else 1e-10
+        np.testing.assert_allclose(host(got), want, rtol=tol, atol=tol)
+    else:
+        np.testing.assert_array_equal(host(got), want)
+
+
+@st.composite
+def matmul_shapes(draw):
+    m, k, n = (draw(st.integers(0, 6)) for _ in range(3))
+    batch = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=3))
+    a = batch.input_shapes[0] + (m, k) if draw(st.integers(0, 4)) else (k,)
+    b = batch.input_shapes[1] + (k, n) if draw(st.integers(0, 4)) else (k,)
+    return a, b
+
+
+@given(data=st.data(), dt1=st.sampled_from(DTYPES), dt2=st.sampled_from(DTYPES))
+def test_matmul_matches_numpy(device, data, dt1, dt2):
+    sa, sb = data.draw(matmul_shapes())
+    a = data.draw(arrays(dt1, sa, bound=10))
+    b = data.draw(arrays(dt2, sb, bound=10))
+    check(accel.matmul(accel.asarray(a, device=device), accel.asarray(b, device=device)), np.matmul(a, b))
+
+
+@given(data=st.data(), dt=st.sampled_from(["float32", "float64", "int32"]))
+def test_dot_follows_the_seed_rules(device, data, dt):
+    d = data.draw(st.integers(1, 5))
+    lead = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4))
+    a = data.draw(arrays(dt, lead + (d,), bound=10))
+    for sb in [(d,), (d, data.draw(st.integers(1, 4)))]:
+        b = data.draw(arrays(dt, sb, bound=10))
+        check(accel.dot(accel.asarray(a, device=device), accel.asarray(b, device=device)), np.dot(a, b))
+
+
+def test_dot_seed_shapes(device):
+    v = accel.ones(4, device=device)
+    assert accel.dot(v, v).shape == ()
+    x = accel.ones((2, 3, 5, 4), device=device)
+    assert accel.dot(x, v).shape == (2, 3, 5)
+    assert accel.dot(x, accel.ones((4, 7), device=device)).shape == (2, 3, 5, 7)
+    assert accel.dot(accel.asarray(2.0, device=device), v).shape == (4,)
+
+
+@given(data=st.data())
+def test_tensordot_matches_numpy(device, data):
+    a = data.draw(arrays("float64", data.draw(hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=4))))
+    n = data.draw(st.integers(0, a.ndim))
+    b_shape = a.shape[a.ndim - n:] + data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3))
+    b = data.draw(arrays("float64", b_shape))
+    check(accel.tensordot(accel.asarray(a, device=device), accel.asarray(b, device=device), axes=n),
+          np.tensordot(a, b, axes=n))
+
+
+def test_mlp_shapes_with_transposes(device):
+    rng = np.random.default_rng(0)
+    x, w, g = (rng.random(s, dtype=np.float32) for s in [(128, 784), (784, 512), (128, 512)])
+    X, W, G = (accel.asarray(v, device=device) for v in (x, w, g))
+    check(X @ W, x @ w)
+    check(X.T @ G, x.T @ g)
+    check(G @ W.T, g @ w.T)
+
+
+def test_matmul_errors(device):
+    a = accel.ones((2, 3), device=device)
+    with pytest.raises(ValueError, match=r"inner dimensions differ: shapes \(2, 3\) and \(4, 5\)"):
+        a @ accel.ones((4, 5), device=device)
+    with pytest.raises(ValueError, match="at least 1-d"):
+        accel.matmul(a, accel.asarray(1.0, device=device))
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        accel.ones((2, 2, 3), device=device) @ accel.ones((3, 3, 4), device=device)
+    with pytest.raises(TypeError, match="expects accel Arrays"):
+        accel.matmul(a, np.ones((3, 2)))

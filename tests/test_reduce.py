@@ -1,0 +1,105 @@
+"""Reductions and shape ops against NumPy on random shapes, axes and dtypes."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, strategies as st
+
+import accel
+from conftest import host
+from strategies import DTYPES, arrays, shapes
+
+REDUCTIONS = ["sum", "mean", "max", "min"]
+
+
+def oracle(op: str, a: np.ndarray, axis, keepdims: bool) -> np.ndarray:
+    if op == "sum":  # accel sums every integer dtype (uint8 too) to int64
+        return np.sum(a, axis=axis, keepdims=keepdims, dtype=None if a.dtype.kind == "f" else np.int64)
+    with np.errstate(all="ignore"):
+        return getattr(np, op)(a, axis=axis, keepdims=keepdims)
+
+
+@st.composite
+def axes_for(draw, ndim: int):
+    if draw(st.booleans()) or ndim == 0:
+        return None
+    picked = draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True))
+    return tuple(a - ndim if draw(st.booleans()) else a for a in picked) if len(picked) > 1 else picked[0]
+
+
+@pytest.mark.parametrize("op", REDUCTIONS)
+@given(data=st.data(), dt=st.sampled_from(DTYPES), keepdims=st.booleans())
+def test_reductions_match_numpy(device, op, data, dt, keepdims):
+    a = data.draw(arrays(dt, data.draw(shapes(max_dims=4, max_side=6))))
+    axis = data.draw(axes_for(a.ndim))
+    try:
+        want = oracle(op, a, axis, keepdims)
+    except ValueError:  # NumPy: zero-size array to a reduction without identity
+        with pytest.raises(ValueError, match="zero-size array"):
+            getattr(accel, op)(accel.asarray(a, device=device), axis=axis, keepdims=keepdims)
+        return
+    got = getattr(accel, op)(accel.asarray(a, device=device), axis=axis, keepdims=keepdims)
+    assert got.shape == want.shape and got.dtype == want.dtype, (got.shape, got.dtype, want.shape, want.dtype)
+    if want.dtype.kind == "f":
+        tol = 1e-5 if want.dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(host(got), want, rtol=tol, atol=tol, equal_nan=True)
+    else:
+        np.testing.assert_array_equal(host(got), want)
+
+
+@pytest.mark.parametrize("op", ["argmax", "argmin"])
+@given(data=st.data(), dt=st.sampled_from(DTYPES), keepdims=st.booleans())
+def test_argreductions_match_numpy(device, op, data, dt, keepdims):
+    a = data.draw(arrays(dt, data.draw(shapes(min_dims=1, max_dims=4, max_side=6)), nan=True))
+    axis = data.draw(st.none() | st.integers(-a.ndim, a.ndim - 1))
+    try:
+        want = getattr(np, op)(a, axis=axis, keepdims=keepdims)
+    except ValueError:
+        with pytest.raises(ValueError, match="zero-size array"):
+            getattr(accel, op)(accel.asarray(a, device=device), axis=axis, keepdims=keepdims)
+        return
+    got = getattr(accel, op)(accel.asarray(a, device=device), axis=axis, keepdims=keepdims)
+    assert got.shape == np.shape(want) and got.dtype == np.int64
+    np.testing.assert_array_equal(host(got), want)
+
+
+def test_nan_propagates_in_max(device):
+    a = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, 6.0]], np.float32)
+    x = accel.asarray(a, device=device)
+    np.testing.assert_array_equal(host(accel.max(x, axis=1)), np.max(a, axis=1))
+    np.testing.assert_array_equal(host(accel.argmax(x, axis=1)), np.argmax(a, axis=1))
+
+
+def test_large_float32_sum_is_accurate(device):
+    a = np.random.default_rng(1).random(2 ** 20, dtype=np.float32)
+    np.testing.assert_allclose(host(accel.sum(accel.asarray(a, device=device))), a.astype(np.float64).sum(), rtol=1e-6)
+
+
+def test_axis_errors(device):
+    x = accel.ones((2, 3), device=device)
+    with pytest.raises(IndexError, match="axis 2 is out of bounds for an array of dimension 2"):
+        accel.sum(x, axis=2)
+    with pytest.raises(ValueError, match="repeated axis"):
+        accel.sum(x, axis=(0, -2))
+    with pytest.raises(TypeError, match="axis must be an int or None"):
+        accel.argmax(x, axis=(0, 1))
+
+
+@given(data=st.data(), dt=st.sampled_from(DTYPES))
+def test_shape_ops_match_numpy(device, data, dt):
+    a = data.draw(arrays(dt, data.draw(shapes(min_dims=1, max_dims=4))))
+    x = accel.asarray(a, device=device)
+    perm = data.draw(st.permutations(range(a.ndim)))
+    np.testing.assert_array_equal(host(accel.permute_dims(x, perm)), np.transpose(a, perm))
+    np.testing.assert_array_equal(host(x.T), a.T)
+    np.testing.assert_array_equal(host(accel.flatten(x)), a.reshape(-1))
+    if a.size:  # -1 is ambiguous for an empty array, in NumPy too
+        np.testing.assert_array_equal(host(x.reshape(-1, *a.shape[1:])), a.reshape(-1, *a.shape[1:]))
+
+
+def test_shape_op_errors(device):
+    x = accel.ones((2, 3), device=device)
+    with pytest.raises(ValueError, match=r"cannot reshape an array of shape \(2, 3\) \(size 6\) into shape \(4,\)"):
+        x.reshape(4)
+    with pytest.raises(ValueError, match="not a permutation"):
+        accel.permute_dims(x, (0, 5))
