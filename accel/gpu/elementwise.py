@@ -1,0 +1,110 @@
+"""GPU elementwise kernels: one CuPy ``ElementwiseKernel`` per op, declared beside the CPU twin's names.
+
+CuPy's kernels broadcast and handle strides themselves; ``T`` is the loop
+dtype the front end resolved (operands of another dtype are cast to it first)
+and ``O`` the result's. The helpers in PREAMBLE give NumPy's semantics where
+C++ differs: floor division, Python's remainder, integer powers, NaN in max/min.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from . import cupy, register
+
+PREAMBLE = r"""
+template <typename T> __device__ T accel_floor_divide(T a, T b) {
+    if (b == 0) return 0;
+    T q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+template <typename T> __device__ T accel_remainder(T a, T b) {
+    if (b == 0) return 0;
+    T r = a % b;
+    return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
+template <typename T> __device__ T accel_float_divmod(T a, T b, T* mod) {
+    /* NumPy's npy_divmod: the quotient floored, the remainder with the divisor's sign */
+    T m = fmod(a, b);
+    if (b == 0) { *mod = m; return a / b; }
+    T div = (a - m) / b;
+    if (m != 0) { if ((b < 0) != (m < 0)) { m += b; div -= 1; } } else { m = copysign(T(0), b); }
+    *mod = m;
+    if (div == 0) return copysign(T(0), a / b);
+    T f = floor(div);
+    return (div - f > T(0.5)) ? f + 1 : f;
+}
+__device__ float accel_floor_divide(float a, float b) { float m; return accel_float_divmod(a, b, &m); }
+__device__ double accel_floor_divide(double a, double b) { double m; return accel_float_divmod(a, b, &m); }
+__device__ float accel_remainder(float a, float b) { float m; accel_float_divmod(a, b, &m); return m; }
+__device__ double accel_remainder(double a, double b) { double m; accel_float_divmod(a, b, &m); return m; }
+template <typename T> __device__ T accel_pow(T a, T b) {
+    T r = 1;
+    for (; b > 0; b >>= 1) { if (b & 1) r *= a; a *= a; }
+    return r;
+}
+__device__ float accel_pow(float a, float b) { return powf(a, b); }
+__device__ double accel_pow(double a, double b) { return pow(a, b); }
+"""
+
+#: op -> the CUDA statement that computes ``out`` from ``a`` (and ``b``, or ``c ? a : b``).
+OPERATIONS: dict[str, str] = {
+    "add": "out = a + b",
+    "subtract": "out = a - b",
+    "multiply": "out = a * b",
+    "divide": "out = a / b",
+    "floor_divide": "out = accel_floor_divide(a, b)",
+    "remainder": "out = accel_remainder(a, b)",
+    "pow": "out = accel_pow(a, b)",
+    "maximum": "out = (a >= b || a != a) ? a : b",
+    "minimum": "out = (a <= b || a != a) ? a : b",
+    "greater": "out = a > b",
+    "less": "out = a < b",
+    "greater_equal": "out = a >= b",
+    "less_equal": "out = a <= b",
+    "equal": "out = a == b",
+    "not_equal": "out = a != b",
+    "where": "out = c ? a : b",
+    "negative": "out = -a",
+    "abs": "out = a >= 0 ? a : -a",
+    "exp": "out = exp(a)",
+    "log": "out = log(a)",
+    "sqrt": "out = sqrt(a)",
+    "tanh": "out = tanh(a)",
+    "relu": "out = (a > 0 || a != a) ? a : T(0)",
+}
+
+UNARY = {"negative", "abs", "exp", "log", "sqrt", "tanh", "relu"}
+
+
+def params(op: str) -> str:
+    """The ElementwiseKernel input parameters of ``op``."""
+    return "bool c, T a, T b" if op == "where" else "T a" if op in UNARY else "T a, T b"
+
+
+@functools.lru_cache(maxsize=None)
+def _kernel(op: str) -> Any:
+    return cupy().ElementwiseKernel(params(op), "O out", OPERATIONS[op], f"accel_{op}", preamble=PREAMBLE)
+
+
+def run(op: str, *inputs: Any, out: Any, dtypes: tuple[np.dtype, ...]) -> Any:
+    """Cast operands to the loop dtype (a no-op when they have it) and run ``op``'s kernel."""
+    cp = cupy()
+    args = [x.astype(dt, copy=False) if isinstance(x, cp.ndarray) else dt.type(x)
+            for x, dt in zip(inputs, dtypes[:-1])]
+    shape = np.broadcast_shapes(*(np.shape(x) for x in args))
+    if out is None or out.dtype != dtypes[-1]:
+        result = cp.empty(shape, dtype=dtypes[-1])
+        _kernel(op)(*args, result)
+        if out is None:
+            return result
+        out[...] = result
+        return out
+    _kernel(op)(*args, out)
+    return out
+
+
+for _op in OPERATIONS:
+    register(_op)(functools.partial(run, _op))

@@ -1,0 +1,196 @@
+"""GPU neural-network kernels, each a single CUDA kernel launch.
+
+Elementwise ones are CuPy ``ElementwiseKernel``s; the row-wise ones (softmax,
+softmax + crossentropy, the bias gradient) are templated ``RawModule``
+kernels in SOURCE: one block per row, reducing in shared memory.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from . import CTYPES, cupy, register
+
+ELEMENTWISE = {
+    "bias_relu": ("T x, T b", "T y", "T s = x + b; y = (s > 0 || s != s) ? s : T(0)"),
+    "relu_backward": ("T g, T y", "T dx", "dx = y > 0 ? g : T(0)"),
+    "sgd_momentum": ("T g, float64 lr, float64 mu", "T p, T v", "v = mu * v - lr * g; p += v"),
+    "sgd": ("T g, float64 lr", "T p", "p -= lr * g"),
+}
+
+SOURCE = r"""
+template <typename T>
+__device__ T accel_block_reduce(T v, T* shared, bool take_max) {
+    /* every thread of the (power-of-two sized) block gets the block's max or sum */
+    int t = threadIdx.x;
+    shared[t] = v;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (t < s) shared[t] = take_max ? max(shared[t], shared[t + s]) : shared[t] + shared[t + s];
+        __syncthreads();
+    }
+    T r = shared[0];
+    __syncthreads();
+    return r;
+}
+
+template <typename T>
+__device__ void accel_softmax_row(const T* x, T* out, int n, T* shared, T* row_max, T* row_sum) {
+    T m = -INFINITY;
+    for (int j = threadIdx.x; j < n; j += blockDim.x) m = max(m, x[j]);
+    m = accel_block_reduce(m, shared, true);
+    T s = 0;
+    for (int j = threadIdx.x; j < n; j += blockDim.x) { T e = exp(x[j] - m); out[j] = e; s += e; }
+    s = accel_block_reduce(s, shared, false);
+    T inv = T(1) / s;
+    for (int j = threadIdx.x; j < n; j += blockDim.x) out[j] *= inv;
+    *row_max = m;
+    *row_sum = s;
+}
+
+template <typename T>
+__global__ void accel_softmax(const T* x, T* out, int n) {
+    extern __shared__ unsigned char accel_shared[];
+    T m, s;
+    size_t row = (size_t)blockIdx.x * n;
+    accel_softmax_row(x + row, out + row, n, reinterpret_cast<T*>(accel_shared), &m, &s);
+}
+
+template <typename T>
+__global__ void accel_softmax_cross_entropy(const T* x, const long long* labels, T* grad, T* loss,
+                                            int rows, int n) {
+    /* grad = (softmax(x) - onehot(label)) / rows; loss += crossentropy / rows */
+    extern __shared__ unsigned char accel_shared[];
+    size_t row = (size_t)blockIdx.x * n;
+    T m, s;
+    accel_softmax_row(x + row, grad + row, n, reinterpret_cast<T*>(accel_shared), &m, &s);
+    long long label = labels[blockIdx.x];
+    T inv_rows = T(1) / rows;
+    for (int j = threadIdx.x; j < n; j += blockDim.x)
+        grad[row + j] = (grad[row + j] - (j == label ? T(1) : T(0))) * inv_rows;
+    if (threadIdx.x == 0) atomicAdd(loss, (log(s) + m - x[row + label]) * inv_rows);
+}
+
+template <typename T>
+__global__ void accel_softmax_backward(const T* g, const T* y, T* out, int n) {
+    extern __shared__ unsigned char accel_shared[];
+    size_t row = (size_t)blockIdx.x * n;
+    T d = 0;
+    for (int j = threadIdx.x; j < n; j += blockDim.x) d += g[row + j] * y[row + j];
+    d = accel_block_reduce(d, reinterpret_cast<T*>(accel_shared), false);
+    for (int j = threadIdx.x; j < n; j += blockDim.x) out[row + j] = y[row + j] * (g[row + j] - d);
+}
+
+template <typename T>
+__global__ void accel_bias_relu_backward(const T* g, const T* y, T* dx, T* db, int rows, int n) {
+    /* one thread per column: the relu mask and the bias gradient's column sum in one pass */
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= n) return;
+    T acc = 0;
+    for (int i = 0; i < rows; ++i) {
+        size_t k = (size_t)i * n + j;
+        T d = y[k] > 0 ? g[k] : T(0);
+        dx[k] = d;
+        acc += d;
+    }
+    db[j] = acc;
+}
+"""
+KERNELS = ("accel_softmax", "accel_softmax_cross_entropy", "accel_softmax_backward", "accel_bias_relu_backward")
+INSTANCES = [f"{k}<{t}>" for k in KERNELS for t in ("float", "double")]
+
+
+@functools.lru_cache(maxsize=None)
+def _module() -> Any:
+    return cupy().RawModule(code=SOURCE, options=("--std=c++14",), name_expressions=INSTANCES)
+
+
+def _function(name: str, dtype: np.dtype) -> Any:
+    return _module().get_function(f"{name}<{CTYPES[dtype.name]}>")
+
+
+@functools.lru_cache(maxsize=None)
+def _elementwise(name: str) -> Any:
+    ins, outs, body = ELEMENTWISE[name]
+    return cupy().ElementwiseKernel(ins, outs, body, f"accel_{name}")
+
+
+def _row_launch(rows: int, n: int, dtype: np.dtype) -> tuple[tuple[int], tuple[int], int]:
+    """Grid, block and shared-memory bytes for one block per row (power-of-two block)."""
+    threads = 32
+    while threads < min(n, 256):
+        threads *= 2
+    return (rows,), (threads,), threads * dtype.itemsize
+
+
+@register("bias_relu")
+def bias_relu(x: Any, bias: Any) -> Any:
+    return _elementwise("bias_relu")(x, bias)
+
+
+@register("relu_backward")
+def relu_backward(grad: Any, y: Any) -> Any:
+    return _elementwise("relu_backward")(grad, y)
+
+
+@register("softmax")
+def softmax(x: Any) -> Any:
+    cp = cupy()
+    x = cp.ascontiguousarray(x)
+    out = cp.empty_like(x)
+    if x.size:
+        grid, block, shared = _row_launch(x.shape[0], x.shape[1], x.dtype)
+        _function("accel_softmax", x.dtype)(grid, block, (x, out, np.int32(x.shape[1])), shared_mem=shared)
+    return out
+
+
+@register("softmax_backward")
+def softmax_backward(grad: Any, y: Any) -> Any:
+    cp = cupy()
+    shape = y.shape
+    g2 = cp.ascontiguousarray(grad).reshape(-1, shape[-1])
+    y2 = cp.ascontiguousarray(y).reshape(-1, shape[-1])
+    out = cp.empty_like(y2)
+    if y2.size:
+        grid, block, shared = _row_launch(y2.shape[0], y2.shape[1], y.dtype)
+        _function("accel_softmax_backward", y.dtype)(grid, block, (g2, y2, out, np.int32(y2.shape[1])),
+                                                    shared_mem=shared)
+    return out.reshape(shape)
+
+
+@register("softmax_cross_entropy")
+def softmax_cross_entropy(logits: Any, labels: Any) -> tuple[Any, Any]:
+    cp = cupy()
+    x = cp.ascontiguousarray(logits)
+    rows, n = x.shape
+    grad = cp.empty_like(x)
+    loss = cp.zeros((), dtype=x.dtype)
+    if rows == 0:
+        return cp.full((), np.nan, dtype=x.dtype), grad
+    grid, block, shared = _row_launch(rows, n, x.dtype)
+    _function("accel_softmax_cross_entropy", x.dtype)(
+        grid, block, (x, labels.astype(np.int64, copy=False), grad, loss, np.int32(rows), np.int32(n)),
+        shared_mem=shared)
+    return loss, grad
+
+
+@register("bias_relu_backward")
+def bias_relu_backward(grad: Any, y: Any) -> tuple[Any, Any]:
+    cp = cupy()
+    g, y = cp.ascontiguousarray(grad), cp.ascontiguousarray(y)
+    rows, n = y.shape
+    dx, db = cp.empty_like(y), cp.empty(n, dtype=y.dtype)
+    if n:
+        _function("accel_bias_relu_backward", y.dtype)(((n + 255) // 256,), (256,),
+                                                       (g, y, dx, db, np.int32(rows), np.int32(n)))
+    return dx, db
+
+
+@register("sgd_update")
+def sgd_update(param: Any, grad: Any, lr: float, momentum: float, velocity: Any) -> None:
+    if velocity is None:
+        _elementwise("sgd")(grad, lr, param)
+    else:
+        _elementwise("sgd_momentum")(grad, lr, momentum, param, velocity)
