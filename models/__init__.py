@@ -1,0 +1,1 @@
+"""Models built on accel: the MNIST loader and a manual-backprop MLP."""
