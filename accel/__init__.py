@@ -8,7 +8,7 @@ from .creation import (arange, asarray, empty, empty_like, full, full_like, norm
                        ones_like, seed, uniform, zeros, zeros_like)
 from .devices import Device, DeviceError, default_device, get_default_device, gpu_available
 from .dtypes import bool_, float32, float64, int32, int64, uint8
-from .elementwise import (abs, add, divide, equal, exp, floor_divide, greater, greater_equal,
+from .elementwise import (abs, add, add_relu, divide, equal, exp, floor_divide, greater, greater_equal,
                           less, less_equal, log, maximum, minimum, multiply, negative, not_equal,
                           pow, relu, remainder, sqrt, subtract, tanh, where)
 from .linalg import dot, matmul, tensordot

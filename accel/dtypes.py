@@ -1,6 +1,7 @@
 """The dtypes accel supports, and NumPy's promotion rules applied to them."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,7 @@ def default_dtype(obj: Any) -> np.dtype:
     return as_dtype(dt)
 
 
+@functools.lru_cache(maxsize=None)
 def resolve(ufunc: np.ufunc, name: str, operands: tuple) -> tuple[np.dtype, ...]:
     """NumPy's loop dtypes for ``ufunc`` on ``operands`` (dtypes, or Python types for scalars).
 

@@ -28,6 +28,7 @@ RULES: dict[str, np.ufunc | None] = {
     "less_equal": np.less_equal, "equal": np.equal, "not_equal": np.not_equal,
     "negative": np.negative, "abs": np.absolute, "exp": np.exp, "log": np.log,
     "sqrt": np.sqrt, "tanh": np.tanh, "relu": np.positive,
+    "add_relu": np.add,
     "where": None,
 }
 
@@ -56,27 +57,47 @@ def loop_dtypes(op: str, types: tuple) -> tuple[np.dtype, ...]:
 
 
 def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
-    """Check ``args`` (devices, dtypes, shapes, ``out``) and run ``op``'s kernel on them."""
-    types = tuple(_type_of(a) for a in args)
-    arrays = [a for a in args if isinstance(a, Array)]
-    if not arrays:
+    """Check ``args`` (devices, dtypes, shapes, ``out``) and run ``op``'s kernel on them.
+
+    Written for the per-call cost of small arrays: one pass over the operands,
+    cached dtype resolution, and broadcasting worked out only when shapes differ.
+    """
+    device = shape = None
+    same_shape = True
+    types = []
+    for a in args:
+        if isinstance(a, Array):
+            types.append(a._data.dtype)
+            if device is None:
+                device, shape = a._device, a._data.shape
+            else:
+                if a._device is not device and a._device != device:
+                    same_device(op, [x._device for x in args if isinstance(x, Array)])
+                same_shape = same_shape and a._data.shape == shape
+        else:
+            types.append(_type_of(a))
+    if device is None:
         raise TypeError(f"{op} needs at least one accel Array operand")
-    devices = [a._device for a in arrays] + ([out._device] if isinstance(out, Array) else [])
-    device = same_device(op, devices)
-    loop = loop_dtypes(op, types)
-    shape = broadcast_shapes(op, *(a.shape for a in arrays))
+    loop = loop_dtypes(op, tuple(types))
+    if not same_shape:
+        shape = broadcast_shapes(op, *(a.shape for a in args if isinstance(a, Array)))
     if out is not None:
-        if not isinstance(out, Array):
-            raise TypeError(f"{op}: out must be an accel Array, not {type(out).__name__}")
-        if out.shape != shape:
-            raise ValueError(f"{op}: out has shape {out.shape} but the result has shape {shape}")
-        if not np.can_cast(loop[-1], out.dtype, "same_kind"):
-            raise TypeError(f"{op}: cannot write a {loop[-1]} result into out of dtype {out.dtype}")
+        _check_out(op, out, device, shape, loop[-1])
     if op == "pow" and loop[1].kind in "iu" and _has_negative(args[1]):
         raise ValueError("pow: integers to negative integer powers are not allowed")
     bufs = [a._data if isinstance(a, Array) else dt.type(a) for a, dt in zip(args, loop)]
     result = kernel(op, device)(*bufs, out=None if out is None else out._data, dtypes=loop)
     return out if out is not None else Array(result, device)
+
+
+def _check_out(op: str, out: Array, device, shape: tuple[int, ...], dtype: np.dtype) -> None:
+    if not isinstance(out, Array):
+        raise TypeError(f"{op}: out must be an accel Array, not {type(out).__name__}")
+    same_device(op, [device, out._device])
+    if out.shape != shape:
+        raise ValueError(f"{op}: out has shape {out.shape} but the result has shape {shape}")
+    if not np.can_cast(dtype, out.dtype, "same_kind"):
+        raise TypeError(f"{op}: cannot write a {dtype} result into out of dtype {out.dtype}")
 
 
 def _has_negative(x: Operand) -> bool:
@@ -115,4 +136,5 @@ log = _op("log", "The natural logarithm, elementwise.")
 sqrt = _op("sqrt", "The square root, elementwise.")
 tanh = _op("tanh", "The hyperbolic tangent, elementwise.")
 relu = _op("relu", "max(x, 0), elementwise, in x's dtype; NaN propagates.")
+add_relu = _op("add_relu", "relu(x1 + x2) in one pass (no temporary for the sum), with broadcasting.")
 where = _op("where", "where(condition, x1, x2): x1 where condition is True, else x2.")

@@ -142,8 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"weights saved to {args.save}")
     if args.plot:
         from .plot import plot_results
-        probabilities = predict(model, test[0][:16]).numpy()
-        plot_results(args.plot, x_test[:16], y_test[:16], probabilities.argmax(axis=1), history)
+        predicted = accel.argmax(predict(model, test[0]), axis=1).numpy()
+        wrong = np.flatnonzero(predicted != y_test)
+        shown = np.concatenate([np.arange(16 - min(8, len(wrong))), wrong[:8]])  # some right, some mistakes
+        plot_results(args.plot, x_test[shown], y_test[shown], predicted[shown], history)
         say(f"plot saved to {args.plot}")
     return 0
 

@@ -41,7 +41,9 @@ class Dense:
         self._y = accel.bias_relu(z, self.b) if self.activation == "relu" else z + self.b
         return self._y
 
-    def backward(self, grad: Array) -> Array:
+    def backward(self, grad: Array, input_grad: bool = True) -> Array | None:
+        """Set ``grads`` to (dL/dW, dL/db); return dL/dx unless ``input_grad`` is False
+        (the first layer's: nothing consumes it, and it is the costliest matmul)."""
         if self._x is None:
             raise RuntimeError("Dense.backward called before a forward pass")
         if self.activation == "relu":
@@ -49,7 +51,7 @@ class Dense:
         else:
             dz, db = grad, accel.sum(grad, axis=0)
         self.grads = [self._x.T @ dz, db]
-        return dz @ self.W.T
+        return dz @ self.W.T if input_grad else None
 
 
 class Sequential:
@@ -64,8 +66,8 @@ class Sequential:
         return x
 
     def backward(self, grad: Array) -> None:
-        for layer in reversed(self.layers):
-            grad = layer.backward(grad)
+        for i in range(len(self.layers) - 1, -1, -1):
+            grad = self.layers[i].backward(grad, input_grad=i > 0)
 
     @property
     def weights(self) -> list[Array]:
@@ -95,7 +97,9 @@ class SGD:
         for w, g in zip(weights, grads):
             v = None
             if self.momentum:
-                v = self._velocity.setdefault(id(w), accel.zeros_like(w))
+                if id(w) not in self._velocity:
+                    self._velocity[id(w)] = accel.zeros_like(w)
+                v = self._velocity[id(w)]
             accel.sgd_update(w, g, self.learning_rate, self.momentum, v)
 
 

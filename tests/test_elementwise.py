@@ -12,10 +12,12 @@ from conftest import host
 from strategies import DTYPES, arrays, broadcastable
 
 BINARY = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "pow",
-          "maximum", "minimum", "greater", "less", "greater_equal", "less_equal", "equal", "not_equal"]
+          "maximum", "minimum", "greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
+          "add_relu"]
 UNARY = ["negative", "abs", "exp", "log", "sqrt", "tanh", "relu"]
 ORACLE = {name: RULES[name] for name in BINARY + UNARY}
 ORACLE["relu"] = lambda x: np.maximum(x, x.dtype.type(0))
+ORACLE["add_relu"] = lambda x, y: (lambda s: np.maximum(s, s.dtype.type(0)))(np.add(x, y))
 
 
 def numpy_supports(op: str, *dtypes) -> bool:

@@ -42,11 +42,16 @@ def tanh(a): return np.tanh(a)
 def relu(a): return a if a > 0 or a != a else a - a      # a - a: a zero of a's type
 
 
+def add_relu(a, b):
+    s = a + b
+    return s if s > 0 or s != s else s - s
+
+
 SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
     f.__name__: f for f in (
         add, subtract, multiply, divide, floor_divide, remainder, pow, maximum, minimum,
         greater, less, greater_equal, less_equal, equal, not_equal, where,
-        negative, abs, exp, log, sqrt, tanh, relu)
+        negative, abs, exp, log, sqrt, tanh, relu, add_relu)
 }
 
 

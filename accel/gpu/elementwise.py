@@ -74,6 +74,7 @@ OPERATIONS: dict[str, str] = {
     "sqrt": "out = sqrt(a)",
     "tanh": "out = tanh(a)",
     "relu": "out = (a > 0 || a != a) ? a : T(0)",
+    "add_relu": "T s = a + b; out = (s > 0 || s != s) ? s : T(0)",
 }
 
 UNARY = {"negative", "abs", "exp", "log", "sqrt", "tanh", "relu"}

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 
 from . import CTYPES, cupy, register
+from .elementwise import run
 
 ELEMENTWISE = {
-    "bias_relu": ("T x, T b", "T y", "T s = x + b; y = (s > 0 || s != s) ? s : T(0)"),
     "relu_backward": ("T g, T y", "T dx", "dx = y > 0 ? g : T(0)"),
     "sgd_momentum": ("T g, float64 lr, float64 mu", "T p, T v", "v = mu * v - lr * g; p += v"),
     "sgd": ("T g, float64 lr", "T p", "p -= lr * g"),
@@ -127,7 +127,7 @@ def _row_launch(rows: int, n: int, dtype: np.dtype) -> tuple[tuple[int], tuple[i
 
 @register("bias_relu")
 def bias_relu(x: Any, bias: Any) -> Any:
-    return _elementwise("bias_relu")(x, bias)
+    return run("add_relu", x, bias, out=None, dtypes=(x.dtype,) * 3)
 
 
 @register("relu_backward")
