@@ -8,6 +8,7 @@ without it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 from dataclasses import dataclass
@@ -53,18 +54,21 @@ CPU = Device("cpu")
 def parse_device(spec: DeviceLike) -> Device:
     """Turn ``"cpu"``, ``"gpu"``, ``"cuda"``, ``"gpu:1"`` or a Device into a Device."""
     if isinstance(spec, Device):
-        return spec
+        return _interned(spec.kind, spec.index)
     if not isinstance(spec, str):
         raise TypeError(f"device must be a string such as 'cpu' or 'gpu', not {type(spec).__name__}")
     name, _, index = spec.strip().lower().partition(":")
     if name == "cpu" and not index:
         return CPU
-    if name in ("gpu", "cuda"):
-        if not index:
-            return Device("gpu", 0)
-        if index.isdigit():
-            return Device("gpu", int(index))
+    if name in ("gpu", "cuda") and (not index or index.isdigit()):
+        return _interned("gpu", int(index or 0))
     raise ValueError(f"unknown device {spec!r}: use 'cpu', 'gpu', 'cuda' or 'gpu:N'")
+
+
+@functools.lru_cache(maxsize=None)
+def _interned(kind: str, index: int) -> Device:
+    """One Device object per device, so the hot path can compare devices with ``is``."""
+    return CPU if kind == "cpu" else Device(kind, index)
 
 
 def _gpu_problem(index: int = 0) -> str | None:

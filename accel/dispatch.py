@@ -7,6 +7,7 @@ backend adds kernels here without touching any front end.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Iterable
 
 from .devices import Device, backend
@@ -49,8 +50,10 @@ def same_device(op: str, devices: Iterable[Device]) -> Device:
     return found[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def broadcast_shapes(op: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
-    """NumPy's broadcast of ``shapes``; the error names every shape."""
+    """NumPy's broadcast of ``shapes`` (cached: a training loop repeats a few shapes); the error
+    names every shape."""
     first = shapes[0]
     if all(s == first for s in shapes):
         return first

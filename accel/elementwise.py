@@ -56,12 +56,33 @@ def loop_dtypes(op: str, types: tuple) -> tuple[np.dtype, ...]:
     return _dt.resolve(RULES[op], op, types)
 
 
+#: (op, device, input dtypes) -> kernel(*buffers) for calls that need no per-call check
+_PLANS: dict[tuple, Callable[..., Any]] = {}
+
+
 def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
     """Check ``args`` (devices, dtypes, shapes, ``out``) and run ``op``'s kernel on them.
 
-    Written for the per-call cost of small arrays: one pass over the operands,
-    cached dtype resolution, and broadcasting worked out only when shapes differ.
+    Dispatch costs microseconds, which is what a small array pays: Arrays of one
+    shape and device whose dtypes were seen before take a shortcut with nothing
+    left to check; everything else takes the full path below, once per call.
     """
+    if out is None and type(args[0]) is Array and args[0]._data.ndim:
+        a = args[0]._data
+        if len(args) == 1:
+            plan = _PLANS.get((op, args[0]._device, a.dtype))
+            if plan is not None:
+                return Array(plan(a), args[0]._device)
+        elif len(args) == 2 and type(args[1]) is Array and args[1]._device is args[0]._device:
+            b = args[1]._data
+            if a.shape == b.shape:
+                plan = _PLANS.get((op, args[0]._device, a.dtype, b.dtype))
+                if plan is not None:
+                    return Array(plan(a, b), args[0]._device)
+    return _apply(op, args, out)
+
+
+def _apply(op: str, args: tuple, out: Array | None) -> Array:
     device = shape = None
     same_shape = True
     types = []
@@ -83,10 +104,17 @@ def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
         shape = broadcast_shapes(op, *(a.shape for a in args if isinstance(a, Array)))
     if out is not None:
         _check_out(op, out, device, shape, loop[-1])
-    if op == "pow" and loop[1].kind in "iu" and _has_negative(args[1]):
+    checked = op == "pow" and loop[1].kind in "iu"
+    if checked and _has_negative(args[1]):
         raise ValueError("pow: integers to negative integer powers are not allowed")
+    fn = kernel(op, device)
+    if not checked and all(isinstance(a, Array) for a in args):
+        # a backend may hand over a direct callable for these dtypes (the CPU: the ufunc itself)
+        specialize = getattr(fn, "specialize", None)
+        _PLANS[(op, device) + tuple(types)] = (specialize(loop) if specialize else
+                                               functools.partial(fn, out=None, dtypes=loop))
     bufs = [a._data if isinstance(a, Array) else dt.type(a) for a, dt in zip(args, loop)]
-    result = kernel(op, device)(*bufs, out=None if out is None else out._data, dtypes=loop)
+    result = fn(*bufs, out=None if out is None else out._data, dtypes=loop)
     return out if out is not None else Array(result, device)
 
 

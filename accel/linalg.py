@@ -22,13 +22,17 @@ def _check(op: str, a: object, b: object) -> None:
     for x in (a, b):
         if not isinstance(x, Array):
             raise TypeError(f"{op} expects accel Arrays, not {type(x).__name__}")
-    same_device(op, (a.device, b.device))
+    if a._device is not b._device:
+        same_device(op, (a._device, b._device))
 
 
 def matmul(a: Array, b: Array) -> Array:
     """a @ b with NumPy's rules: 1-D operands are promoted and the added axis removed,
     leading (batch) axes broadcast. Float products run on BLAS/cuBLAS."""
     _check("matmul", a, b)
+    if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]:  # the common case, checked cheaply
+        dtype = _dt.resolve(np.matmul, "matmul", (a.dtype, b.dtype))[-1]
+        return Array(kernel("matmul", a.device)(a._data, b._data, (), dtype), a.device)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul: operands must be at least 1-d, got shapes {a.shape} and {b.shape}; "
                          "use multiply for scalars")

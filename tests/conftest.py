@@ -1,6 +1,8 @@
 """Shared fixtures: every test runs once per device; GPU cases skip where no GPU is usable."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
@@ -12,7 +14,7 @@ settings.register_profile("default", max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("thorough", max_examples=300, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.load_profile("default")
+settings.load_profile(os.environ.get("ACCEL_HYPOTHESIS_PROFILE", "default"))
 
 GPU = accel.gpu_available()
 requires_gpu = pytest.mark.skipif(not GPU, reason="no usable GPU (CuPy missing or no CUDA device)")

@@ -63,12 +63,24 @@ def compiled_ufunc(fn: Callable[..., Any], dtypes: tuple[np.dtype, ...]) -> np.u
     return nb.vectorize([types[-1](*types[:-1])], cache=True)(fn).ufunc
 
 
-def run_ufunc(fn: Callable[..., Any], *inputs: Any, out: np.ndarray | None,
-              dtypes: tuple[np.dtype, ...]) -> np.ndarray:
-    """Apply ``fn``'s ufunc; a 0-d result stays an array, not a NumPy scalar."""
-    result = compiled_ufunc(fn, dtypes)(*inputs, out=out)
-    return result if out is not None else np.asarray(result)
+class UfuncKernel:
+    """The CPU kernel of one op: a ufunc per loop dtypes, built on first use, then one dict lookup."""
+
+    def __init__(self, fn: Callable[..., Any]):
+        self.fn = fn
+        self.ufuncs: dict[tuple[np.dtype, ...], np.ufunc] = {}
+
+    def specialize(self, dtypes: tuple[np.dtype, ...]) -> np.ufunc:
+        """The ufunc itself, for the front end's shortcut (which never passes 0-d inputs)."""
+        ufunc = self.ufuncs.get(dtypes)
+        if ufunc is None:
+            ufunc = self.ufuncs[dtypes] = compiled_ufunc(self.fn, dtypes)
+        return ufunc
+
+    def __call__(self, *inputs: Any, out: np.ndarray | None, dtypes: tuple[np.dtype, ...]) -> np.ndarray:
+        result = self.specialize(dtypes)(*inputs, out=out)
+        return result if out is not None else np.asarray(result)  # a 0-d result stays an array
 
 
 for _name, _fn in SCALAR_KERNELS.items():
-    register(_name, "cpu")(functools.partial(run_ufunc, _fn))
+    register(_name, "cpu")(UfuncKernel(_fn))

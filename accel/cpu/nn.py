@@ -5,22 +5,25 @@ import numba as nb
 import numpy as np
 
 from ..dispatch import register
-from .elementwise import add_relu, run_ufunc
+from .elementwise import UfuncKernel, add_relu
 
 
 def relu_mask(g, y):
     return g if y > 0 else 0
 
 
+_add_relu, _relu_mask = UfuncKernel(add_relu), UfuncKernel(relu_mask)
+
+
 @register("bias_relu", "cpu")
 def bias_relu(x: np.ndarray, bias: np.ndarray) -> np.ndarray:
     """relu(x + bias) as one ufunc pass; the bias row is broadcast, never copied."""
-    return run_ufunc(add_relu, x, bias, out=None, dtypes=(x.dtype,) * 3)
+    return _add_relu(x, bias, out=None, dtypes=(x.dtype,) * 3)
 
 
 @register("relu_backward", "cpu")
 def relu_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return run_ufunc(relu_mask, grad, y, out=None, dtypes=(y.dtype,) * 3)
+    return _relu_mask(grad, y, out=None, dtypes=(y.dtype,) * 3)
 
 
 @nb.njit(cache=True)
