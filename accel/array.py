@@ -162,16 +162,16 @@ class Array:
         self._data[self._key(key)] = value
 
     # -- operators ----------------------------------------------------------
-    def __add__(self, other): return _ew.add(self, other)
+    def __add__(self, other): return _ew.binary("add", self, other)
     def __radd__(self, other): return _ew.add(other, self)
     def __iadd__(self, other): return _ew.add(self, other, out=self)
-    def __sub__(self, other): return _ew.subtract(self, other)
+    def __sub__(self, other): return _ew.binary("subtract", self, other)
     def __rsub__(self, other): return _ew.subtract(other, self)
     def __isub__(self, other): return _ew.subtract(self, other, out=self)
-    def __mul__(self, other): return _ew.multiply(self, other)
+    def __mul__(self, other): return _ew.binary("multiply", self, other)
     def __rmul__(self, other): return _ew.multiply(other, self)
     def __imul__(self, other): return _ew.multiply(self, other, out=self)
-    def __truediv__(self, other): return _ew.divide(self, other)
+    def __truediv__(self, other): return _ew.binary("divide", self, other)
     def __rtruediv__(self, other): return _ew.divide(other, self)
     def __itruediv__(self, other): return _ew.divide(self, other, out=self)
     def __floordiv__(self, other): return _ew.floor_divide(self, other)
@@ -182,12 +182,12 @@ class Array:
     def __rpow__(self, other): return _ew.pow(other, self)
     def __matmul__(self, other): return _la.matmul(self, other)
     def __rmatmul__(self, other): return _la.matmul(other, self)
-    def __lt__(self, other): return _ew.less(self, other)
-    def __le__(self, other): return _ew.less_equal(self, other)
-    def __gt__(self, other): return _ew.greater(self, other)
-    def __ge__(self, other): return _ew.greater_equal(self, other)
-    def __eq__(self, other): return _ew.equal(self, other)  # type: ignore[override]
-    def __ne__(self, other): return _ew.not_equal(self, other)  # type: ignore[override]
+    def __lt__(self, other): return _ew.binary("less", self, other)
+    def __le__(self, other): return _ew.binary("less_equal", self, other)
+    def __gt__(self, other): return _ew.binary("greater", self, other)
+    def __ge__(self, other): return _ew.binary("greater_equal", self, other)
+    def __eq__(self, other): return _ew.binary("equal", self, other)  # type: ignore[override]
+    def __ne__(self, other): return _ew.binary("not_equal", self, other)  # type: ignore[override]
     def __neg__(self): return _ew.negative(self)
     def __pos__(self): return self
     def __abs__(self): return _ew.abs(self)

@@ -67,19 +67,26 @@ def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
     shape and device whose dtypes were seen before take a shortcut with nothing
     left to check; everything else takes the full path below, once per call.
     """
-    if out is None and type(args[0]) is Array and args[0]._data.ndim:
-        a = args[0]._data
-        if len(args) == 1:
+    if out is None and type(args[0]) is Array:
+        if len(args) == 2:
+            return binary(op, args[0], args[1])
+        if len(args) == 1 and args[0]._data.ndim:
+            a = args[0]._data
             plan = _PLANS.get((op, args[0]._device, a.dtype))
             if plan is not None:
                 return Array(plan(a), args[0]._device)
-        elif len(args) == 2 and type(args[1]) is Array and args[1]._device is args[0]._device:
-            b = args[1]._data
-            if a.shape == b.shape:
-                plan = _PLANS.get((op, args[0]._device, a.dtype, b.dtype))
-                if plan is not None:
-                    return Array(plan(a, b), args[0]._device)
     return _apply(op, args, out)
+
+
+def binary(op: str, x1: Array, x2: Operand) -> Array:
+    """``apply`` for two operands, the first an Array: the operators' entry point."""
+    if type(x2) is Array and x2._device is x1._device:
+        a, b = x1._data, x2._data
+        if a.ndim and b.ndim and (a.shape == b.shape or broadcast_shapes(op, a.shape, b.shape)):
+            plan = _PLANS.get((op, x1._device, a.dtype, b.dtype))
+            if plan is not None:
+                return Array(plan(a, b), x1._device)
+    return _apply(op, (x1, x2), None)
 
 
 def _apply(op: str, args: tuple, out: Array | None) -> Array:

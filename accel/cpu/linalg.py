@@ -29,7 +29,8 @@ def _gemm_loop(a, b, out):
 @register("matmul", "cpu")
 def matmul(a: np.ndarray, b: np.ndarray, batch: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """Floats: one BLAS call (batches broadcast by NumPy). Integers: the loop per 2-D product."""
-    a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    if a.dtype != dtype or b.dtype != dtype:
+        a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
     if dtype.kind == "f":
         return np.matmul(a, b)
     out = np.empty(batch + (a.shape[-2], b.shape[-1]), dtype=dtype)

@@ -171,7 +171,7 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> tuple[Any, Any]:
         return cp.full((), np.nan, dtype=x.dtype), grad
     grid, block, shared = _row_launch(rows, n, x.dtype)
     _function("accel_softmax_cross_entropy", x.dtype)(
-        grid, block, (x, labels.astype(np.int64, copy=False), grad, loss, np.int32(rows), np.int32(n)),
+        grid, block, (x, cp.ascontiguousarray(labels, dtype=np.int64), grad, loss, np.int32(rows), np.int32(n)),
         shared_mem=shared)
     return loss, grad
 
