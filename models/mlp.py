@@ -128,9 +128,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Diverged as exc:
         print(f"error: training diverged: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted: training stopped; nothing was saved", file=sys.stderr)
-        return 130
     if history:
         test_loss, test_acc = history[-1]["val_loss"], history[-1]["val_accuracy"]
     else:
@@ -150,5 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def run() -> int:
+    """``main`` with Ctrl-C turned into a one-line message and exit status 130, at any stage."""
+    try:
+        return main()
+    except KeyboardInterrupt:
+        print("\ninterrupted: stopped; nothing was saved", file=sys.stderr)
+        return 130
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -109,3 +109,23 @@ def test_cli_bad_device_and_bad_load(tmp_path, capsys, small_mnist):
     bad.write_bytes(b"not a zip")
     assert cli.main(["--epochs", "0", "--load", str(bad)]) == 1
     assert "cannot load" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_cleanly(small_mnist):
+    """SIGINT mid-training: exit status 130, a one-line message, no traceback."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    proc = subprocess.Popen([sys.executable, "-m", "models.mlp", "--epochs", "50", "--hidden", "16"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.time() + 60
+    line = ""
+    while "step" not in line and time.time() < deadline:  # wait until training has begun
+        line = proc.stdout.readline()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted: stopped; nothing was saved" in err and "Traceback" not in err
