@@ -121,19 +121,22 @@ def _generator(seed: int | None) -> np.random.Generator:
     return _rng[0] if seed is None else np.random.default_rng(seed)
 
 
+def _random(method: str, params: tuple[float, float], shape: Shape, dtype: Any,
+            device: DeviceLike | None, seed: int | None) -> Array:
+    dt = _dt.as_dtype(dtype or DEFAULT_FLOAT)
+    if dt.kind != "f":
+        raise TypeError(f"{method} needs a floating dtype, not {dt}")
+    host = getattr(_generator(seed), method)(*params, _shape(shape))
+    return asarray(host.astype(dt), device=device)
+
+
 def uniform(low: float = 0.0, high: float = 1.0, shape: Shape = (), dtype: Any = None,
             device: DeviceLike | None = None, seed: int | None = None) -> Array:
     """Uniform random numbers in [low, high)."""
-    dt = _dt.as_dtype(dtype or DEFAULT_FLOAT)
-    if dt.kind != "f":
-        raise TypeError(f"uniform needs a floating dtype, not {dt}")
-    return asarray(_generator(seed).uniform(low, high, _shape(shape)).astype(dt), device=device)
+    return _random("uniform", (low, high), shape, dtype, device, seed)
 
 
 def normal(mean: float = 0.0, std: float = 1.0, shape: Shape = (), dtype: Any = None,
            device: DeviceLike | None = None, seed: int | None = None) -> Array:
     """Normally distributed random numbers."""
-    dt = _dt.as_dtype(dtype or DEFAULT_FLOAT)
-    if dt.kind != "f":
-        raise TypeError(f"normal needs a floating dtype, not {dt}")
-    return asarray(_generator(seed).normal(mean, std, _shape(shape)).astype(dt), device=device)
+    return _random("normal", (mean, std), shape, dtype, device, seed)

@@ -27,6 +27,14 @@ def _float(op: str, *xs: Array) -> None:
         raise TypeError(f"{op}: operands must share one dtype, got {', '.join(str(x.dtype) for x in xs)}")
 
 
+def _grad_and_output(op: str, grad: Array, y: Array) -> None:
+    """The checks every backward kernel needs: two float arrays of one dtype, device and shape."""
+    _arrays(op, grad, y)
+    _float(op, grad, y)
+    if grad.shape != y.shape:
+        raise ValueError(f"{op}: grad shape {grad.shape} differs from y shape {y.shape}")
+
+
 def _matrix(op: str, x: Array) -> None:
     if x.ndim != 2:
         raise ValueError(f"{op} needs a 2-d (batch, features) array, got shape {x.shape}")
@@ -44,21 +52,15 @@ def bias_relu(x: Array, bias: Array) -> Array:
 
 def bias_relu_backward(grad: Array, y: Array) -> tuple[Array, Array]:
     """Given dL/dy and y = bias_relu(x, b): (dL/dx, dL/db) in one pass."""
-    _arrays("bias_relu_backward", grad, y)
-    _float("bias_relu_backward", grad, y)
+    _grad_and_output("bias_relu_backward", grad, y)
     _matrix("bias_relu_backward", y)
-    if grad.shape != y.shape:
-        raise ValueError(f"bias_relu_backward: grad shape {grad.shape} differs from y shape {y.shape}")
     dx, db = kernel("bias_relu_backward", y.device)(grad._data, y._data)
     return Array(dx, y.device), Array(db, y.device)
 
 
 def relu_backward(grad: Array, y: Array) -> Array:
     """dL/dx of y = relu(x): grad where y > 0, else 0 (the relu mask)."""
-    _arrays("relu_backward", grad, y)
-    _float("relu_backward", grad, y)
-    if grad.shape != y.shape:
-        raise ValueError(f"relu_backward: grad shape {grad.shape} differs from y shape {y.shape}")
+    _grad_and_output("relu_backward", grad, y)
     return Array(kernel("relu_backward", y.device)(grad._data, y._data), y.device)
 
 
@@ -74,10 +76,7 @@ def softmax(x: Array) -> Array:
 
 def softmax_backward(grad: Array, y: Array) -> Array:
     """dL/dx of y = softmax(x): y * (grad - sum(grad * y, last axis))."""
-    _arrays("softmax_backward", grad, y)
-    _float("softmax_backward", grad, y)
-    if grad.shape != y.shape:
-        raise ValueError(f"softmax_backward: grad shape {grad.shape} differs from y shape {y.shape}")
+    _grad_and_output("softmax_backward", grad, y)
     return Array(kernel("softmax_backward", y.device)(grad._data, y._data), y.device)
 
 

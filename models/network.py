@@ -190,10 +190,13 @@ class Progress:
 
 
 def fit(model: Sequential, optimizer: SGD, batches: BatchGenerator, epochs: int,
-        validation: tuple[Array, Array] | None = None, progress: bool = True) -> list[dict[str, float]]:
+        validation: tuple[Array, Array] | None = None, progress: bool = True,
+        lr_decay: float = 1.0) -> list[dict[str, float]]:
     """Train for ``epochs``; returns one dict per epoch (loss, accuracy, seconds, and val_* if given).
 
-    Raises Diverged, naming the epoch and step, as soon as the loss is NaN or infinite.
+    After each epoch the learning rate is multiplied by ``lr_decay`` (an exponential
+    schedule; 1 keeps it constant). Raises Diverged, naming the epoch and step, as soon
+    as the loss is NaN or infinite.
     """
     import time
     history = []
@@ -218,6 +221,7 @@ def fit(model: Sequential, optimizer: SGD, batches: BatchGenerator, epochs: int,
         if validation is not None:
             record["val_loss"], record["val_accuracy"] = evaluate(model, *validation)
         history.append(record)
+        optimizer.learning_rate *= lr_decay
         if progress:
             extra = (f", test loss {record['val_loss']:.4f} accuracy {record['val_accuracy']:.4f}"
                      if validation is not None else "")

@@ -9,6 +9,7 @@ terms would otherwise lose digits).
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numba as nb
@@ -101,21 +102,10 @@ def _extreme(data: np.ndarray, axes: tuple[int, ...], want_max: bool) -> tuple[n
     return values.reshape(shape), index.reshape(shape)
 
 
-@register("max", "cpu")
-def max_(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    return _extreme(data, axes, True)[0]
+def _pick(want_max: bool, part: int, data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    return _extreme(data, axes, want_max)[part]
 
 
-@register("min", "cpu")
-def min_(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    return _extreme(data, axes, False)[0]
-
-
-@register("argmax", "cpu")
-def argmax(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    return _extreme(data, axes, True)[1]
-
-
-@register("argmin", "cpu")
-def argmin(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    return _extreme(data, axes, False)[1]
+# max, min, argmax, argmin: one kernel, which returns values (part 0) and indices (part 1)
+for _op, _want_max, _part in (("max", True, 0), ("min", False, 0), ("argmax", True, 1), ("argmin", False, 1)):
+    register(_op, "cpu")(functools.partial(_pick, _want_max, _part))
