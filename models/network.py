@@ -7,6 +7,7 @@ takes dL/d(output) and returns dL/d(input), leaving the weight gradients in
 from __future__ import annotations
 
 import math
+import time
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -171,7 +172,7 @@ class Progress:
 
         from tqdm import tqdm
         self.tty = sys.stderr.isatty()
-        self.steps, self.label = steps, f"epoch {epoch}/{epochs}"
+        self.steps, self.label, self.start = steps, f"epoch {epoch}/{epochs}", time.perf_counter()
         self.bar = tqdm(total=steps, desc=self.label, unit="step", leave=True, dynamic_ncols=True,
                         disable=not (enabled and self.tty))
         self.enabled, self.next_line = enabled, max(1, steps // 4)
@@ -179,7 +180,9 @@ class Progress:
     def update(self, step: int, loss: float, acc: float) -> None:
         if self.bar.disable:
             if self.enabled and not self.tty and step % self.next_line == 0 and step < self.steps:
-                print(f"{self.label}: step {step}/{self.steps} loss {loss:.4f} acc {acc:.4f}", flush=True)
+                rate = step / (time.perf_counter() - self.start)
+                print(f"{self.label}: step {step}/{self.steps} ({rate:.0f} steps/s) loss {loss:.4f} acc {acc:.4f}",
+                      flush=True)
             return
         self.bar.update(1)
         if step % 10 == 0 or step == self.steps:
@@ -198,7 +201,6 @@ def fit(model: Sequential, optimizer: SGD, batches: BatchGenerator, epochs: int,
     schedule; 1 keeps it constant). Raises Diverged, naming the epoch and step, as soon
     as the loss is NaN or infinite.
     """
-    import time
     history = []
     for epoch in range(1, epochs + 1):
         start, bar = time.perf_counter(), Progress(epoch, epochs, len(batches), progress)
