@@ -56,7 +56,8 @@ def loop_dtypes(op: str, types: tuple) -> tuple[np.dtype, ...]:
     return _dt.resolve(RULES[op], op, types)
 
 
-#: (op, device, input dtypes) -> kernel(*buffers) for calls that need no per-call check
+#: (op, device kind, input dtypes) -> kernel(*buffers) for calls that need no per-call check
+#: (a kernel runs on the device that holds its arrays, so GPUs share one plan)
 _PLANS: dict[tuple, Callable[..., Any]] = {}
 
 
@@ -72,7 +73,7 @@ def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
             return binary(op, args[0], args[1])
         if len(args) == 1 and args[0]._data.ndim:
             a = args[0]._data
-            plan = _PLANS.get((op, args[0]._device, a.dtype))
+            plan = _PLANS.get((op, args[0]._device.kind, a.dtype))
             if plan is not None:
                 return Array(plan(a), args[0]._device)
     return _apply(op, args, out)
@@ -83,7 +84,7 @@ def binary(op: str, x1: Array, x2: Operand) -> Array:
     if type(x2) is Array and x2._device is x1._device:
         a, b = x1._data, x2._data
         if a.ndim and b.ndim and (a.shape == b.shape or broadcast_shapes(op, a.shape, b.shape)):
-            plan = _PLANS.get((op, x1._device, a.dtype, b.dtype))
+            plan = _PLANS.get((op, x1._device.kind, a.dtype, b.dtype))
             if plan is not None:
                 return Array(plan(a, b), x1._device)
     return _apply(op, (x1, x2), None)
@@ -118,7 +119,7 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
     if not checked and all(isinstance(a, Array) for a in args):
         # a backend may hand over a direct callable for these dtypes (the CPU: the ufunc itself)
         specialize = getattr(fn, "specialize", None)
-        _PLANS[(op, device) + tuple(types)] = (specialize(loop) if specialize else
+        _PLANS[(op, device.kind) + tuple(types)] = (specialize(loop) if specialize else
                                                functools.partial(fn, out=None, dtypes=loop))
     bufs = [a._data if isinstance(a, Array) else dt.type(a) for a, dt in zip(args, loop)]
     result = fn(*bufs, out=None if out is None else out._data, dtypes=loop)
