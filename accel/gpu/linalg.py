@@ -27,7 +27,7 @@ INSTANCES = [f"accel_int_matmul<{CTYPES[d]}>" for d in ("int32", "int64", "uint8
 
 @functools.lru_cache(maxsize=None)
 def _module() -> Any:
-    return cupy().RawModule(code=SOURCE, options=("--std=c++14",), name_expressions=INSTANCES)
+    return cupy().RawModule(code=SOURCE, name_expressions=INSTANCES)
 
 
 @register("matmul")

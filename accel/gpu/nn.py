@@ -21,6 +21,10 @@ ELEMENTWISE = {
 }
 
 SOURCE = r"""
+/* NVRTC, which CuPy compiles with, has no math.h: no INFINITY macro */
+__device__ float accel_neg_inf(float) { return __int_as_float(0xff800000); }
+__device__ double accel_neg_inf(double) { return __longlong_as_double(0xfff0000000000000ULL); }
+
 template <typename T>
 __device__ T accel_block_reduce(T v, T* shared, bool take_max) {
     /* every thread of the (power-of-two sized) block gets the block's max or sum */
@@ -38,7 +42,7 @@ __device__ T accel_block_reduce(T v, T* shared, bool take_max) {
 
 template <typename T>
 __device__ void accel_softmax_row(const T* x, T* out, int n, T* shared, T* row_max, T* row_sum) {
-    T m = -INFINITY;
+    T m = accel_neg_inf(T(0));
     for (int j = threadIdx.x; j < n; j += blockDim.x) m = max(m, x[j]);
     m = accel_block_reduce(m, shared, true);
     T s = 0;
@@ -104,7 +108,7 @@ INSTANCES = [f"{k}<{t}>" for k in KERNELS for t in ("float", "double")]
 
 @functools.lru_cache(maxsize=None)
 def _module() -> Any:
-    return cupy().RawModule(code=SOURCE, options=("--std=c++14",), name_expressions=INSTANCES)
+    return cupy().RawModule(code=SOURCE, name_expressions=INSTANCES)
 
 
 def _function(name: str, dtype: np.dtype) -> Any:
