@@ -40,21 +40,33 @@ def check(op: str, got: accel.Array, want: np.ndarray) -> None:
         np.testing.assert_array_equal(host(got), want)
 
 
-@pytest.mark.parametrize("op", BINARY)
-@given(data=st.data(), dt1=st.sampled_from(DTYPES), dt2=st.sampled_from(DTYPES))
-def test_binary_matches_numpy(device, op, data, dt1, dt2):
-    assume(numpy_supports(op, dt1, dt2))
-    shapes = data.draw(broadcastable(2))
-    a = data.draw(arrays(dt1, shapes.input_shapes[0]))
+def draw_operands(data, op: str, *dtypes: str) -> list[np.ndarray]:
+    """Broadcastable operands of ``dtypes`` for ``op``, kept where NumPy defines the result."""
+    shapes = data.draw(broadcastable(len(dtypes))).input_shapes
+    if len(dtypes) == 1:
+        a = data.draw(arrays(dtypes[0], shapes[0]))
+        if op in ("log", "sqrt") and a.dtype.kind == "f":
+            a = np.abs(a) + a.dtype.type(0.5)
+        return [a]
+    dt1, dt2 = dtypes
+    a = data.draw(arrays(dt1, shapes[0]))
     kw = {}
     if op == "pow" and np.dtype(dt2).kind in "iub":
         kw = {"bound": 4}  # integer powers: keep exponents small and non-negative
         a = a if a.dtype.kind == "f" else np.clip(a, -8, 8).astype(a.dtype)
-    b = data.draw(arrays(dt2, shapes.input_shapes[1], **kw))
+    b = data.draw(arrays(dt2, shapes[1], **kw))
     if op == "pow" and b.dtype.kind == "i":
         b = np.abs(b)
     if op in ("floor_divide", "remainder") and b.dtype.kind in "iub":
         b = np.where(b == 0, b.dtype.type(1), b)  # NumPy's integer division by 0 warns; not under test
+    return [a, b]
+
+
+@pytest.mark.parametrize("op", BINARY)
+@given(data=st.data(), dt1=st.sampled_from(DTYPES), dt2=st.sampled_from(DTYPES))
+def test_binary_matches_numpy(device, op, data, dt1, dt2):
+    assume(numpy_supports(op, dt1, dt2))
+    a, b = draw_operands(data, op, dt1, dt2)
     with np.errstate(all="ignore"):
         want = ORACLE[op](a, b)
     got = getattr(accel, op)(accel.asarray(a, device=device), accel.asarray(b, device=device))
@@ -65,9 +77,7 @@ def test_binary_matches_numpy(device, op, data, dt1, dt2):
 @given(data=st.data(), dt=st.sampled_from(DTYPES))
 def test_unary_matches_numpy(device, op, data, dt):
     assume(numpy_supports(op, dt))
-    a = data.draw(arrays(dt, data.draw(broadcastable(1)).input_shapes[0]))
-    if op in ("log", "sqrt") and a.dtype.kind == "f":
-        a = np.abs(a) + a.dtype.type(0.5)
+    a, = draw_operands(data, op, dt)
     with np.errstate(all="ignore"):
         want = ORACLE[op](a)
     check(op, getattr(accel, op)(accel.asarray(a, device=device)), want)

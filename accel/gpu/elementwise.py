@@ -95,6 +95,8 @@ def run(op: str, *inputs: Any, out: Any, dtypes: tuple[np.dtype, ...]) -> Any:
     cp = cupy()
     args = [x.astype(dt, copy=False) if isinstance(x, cp.ndarray) else dt.type(x)
             for x, dt in zip(inputs, dtypes[:-1])]
+    if op == "where" and not any(isinstance(x, cp.ndarray) for x in args[1:]):
+        args[1] = cp.asarray(args[1])  # CuPy binds T from array arguments only, never from scalars
     shape = np.broadcast_shapes(*(np.shape(x) for x in args))
     if out is None or out.dtype != dtypes[-1]:
         result = cp.empty(shape, dtype=dtypes[-1])

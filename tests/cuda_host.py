@@ -1,0 +1,312 @@
+"""Run accel's GPU backend on the CPU: its CUDA kernels on host threads, its Python on NumPy arrays.
+
+This is how the GPU code is tested where no GPU exists (CI, most machines). The
+kernel sources from ``cuda_sources`` are compiled with g++ against SHIM, which
+gives each block's threads real OS threads, ``__syncthreads`` a barrier (a
+barrier some threads never reach is reported as a deadlock, not a hang),
+shared memory one buffer per block (filled with NaN bytes, so a read before a
+write shows), and ``atomicAdd`` a lock. ``HostCupy`` stands in for the
+``cupy`` module: NumPy for the array functions, and ``ElementwiseKernel`` and
+``RawModule`` that follow CuPy's rules for binding types to placeholders and
+passing kernel arguments (cupy/_core/_kernel.pyx, cupy/cuda/function.pyx),
+checking every argument against the compiled kernel's parameter types.
+
+What it cannot show: CuPy's own behaviour, the GPU's memory model and timing,
+or out-of-bounds accesses (a kernel indexes host memory unchecked).
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cuda_sources import RAW_MODULES, Elementwise, elementwise_kernels, symbol, translation_unit
+
+SHIM = r"""
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <math.h>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#define __global__
+#define __device__
+#define __host__
+#define __shared__
+using std::max;
+using std::min;
+
+struct accel_uint3 { unsigned x, y, z; };
+inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
+inline double __longlong_as_double(long long i) { double d; std::memcpy(&d, &i, 8); return d; }
+alignas(16) unsigned char accel_shared[48 * 1024];  // dynamic shared memory, by the name accel's kernels use
+
+namespace accel_emu {
+accel_uint3 grid_dim, block_dim, block_idx;
+thread_local accel_uint3 thread_idx;
+std::mutex atomic_lock;
+struct Deadlock {};
+
+class Barrier {  // std::barrier cannot time out; a kernel whose threads miss a __syncthreads must not hang the tests
+    std::mutex m;
+    std::condition_variable cv;
+    unsigned count = 0, waiting = 0;
+    unsigned long generation = 0;
+    bool broken = false;
+ public:
+    void reset(unsigned n) { count = n; waiting = 0; broken = false; }
+    void wait() {
+        std::unique_lock<std::mutex> lock(m);
+        if (broken) throw Deadlock();
+        unsigned long g = generation;
+        if (++waiting == count) { waiting = 0; ++generation; cv.notify_all(); return; }
+        if (!cv.wait_for(lock, std::chrono::seconds(10), [&] { return generation != g || broken; }) || broken) {
+            broken = true;
+            cv.notify_all();
+            throw Deadlock();
+        }
+    }
+};
+Barrier sync_barrier, block_barrier;
+
+template <typename X> constexpr int kind() {
+    using U = std::remove_cv_t<X>;
+    return std::is_same<U, bool>::value ? 'b' : std::is_floating_point<U>::value ? 'f'
+         : std::is_signed<U>::value ? 'i' : 'u';
+}
+template <typename A> constexpr int code() {  // 100000 + ... for a pointer; kind * 16 + size of the value
+    using P = std::remove_cv_t<std::remove_pointer_t<A>>;
+    return std::is_pointer<A>::value ? 100000 + kind<P>() * 16 + (int)sizeof(P) : kind<A>() * 16 + (int)sizeof(A);
+}
+template <typename... A> int signature(void (*)(A...), int* codes) {
+    int c[] = {code<A>()..., 0};
+    for (unsigned i = 0; i < sizeof...(A); ++i) codes[i] = c[i];
+    return (int)sizeof...(A);
+}
+template <typename... A, std::size_t... I> void call(void (*f)(A...), void** args, std::index_sequence<I...>) {
+    f(*static_cast<A*>(args[I])...);
+}
+template <typename... A> int launch(void (*f)(A...), const unsigned* grid, const unsigned* block, void** args) {
+    unsigned n = block[0] * block[1] * block[2];
+    unsigned long blocks = (unsigned long)grid[0] * grid[1] * grid[2];
+    grid_dim = {grid[0], grid[1], grid[2]};
+    block_dim = {block[0], block[1], block[2]};
+    sync_barrier.reset(n);
+    block_barrier.reset(n);
+    bool failed = false;
+    std::mutex failed_lock;
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < n; ++t) threads.emplace_back([&, t] {
+        thread_idx = {t % block[0], t / block[0] % block[1], t / (block[0] * block[1])};
+        try {
+            for (unsigned long b = 0; b < blocks; ++b) {  // blocks one after another, so shared memory is per block
+                block_barrier.wait();
+                if (t == 0) {
+                    block_idx = {(unsigned)(b % grid[0]), (unsigned)(b / grid[0] % grid[1]),
+                                 (unsigned)(b / ((unsigned long)grid[0] * grid[1]))};
+                    std::memset(accel_shared, 0xff, sizeof accel_shared);
+                }
+                block_barrier.wait();
+                call(f, args, std::index_sequence_for<A...>{});
+            }
+        } catch (const Deadlock&) {
+            std::lock_guard<std::mutex> g(failed_lock);
+            failed = true;
+        }
+    });
+    for (auto& th : threads) th.join();
+    return failed ? 1 : 0;
+}
+}  // namespace accel_emu
+
+#define threadIdx accel_emu::thread_idx
+#define blockIdx accel_emu::block_idx
+#define blockDim accel_emu::block_dim
+#define gridDim accel_emu::grid_dim
+#define __syncthreads() accel_emu::sync_barrier.wait()
+template <typename T> T atomicAdd(T* p, T v) {
+    std::lock_guard<std::mutex> g(accel_emu::atomic_lock);
+    T old = *p;
+    *p = old + v;
+    return old;
+}
+"""
+
+MAX_SHARED = 48 * 1024  # bytes of dynamic shared memory a launch may ask for without opting in
+MAX_THREADS = 1024      # threads per block
+FIXED = {"float32", "float64", "int32", "int64", "uint8", "bool"}  # type names that are dtypes, not placeholders
+
+
+def _entry_points(functions: list[str]) -> str:
+    """extern "C" signature_<i>/launch_<i> for each kernel function, by its index in ``functions``."""
+    return "".join(
+        f'extern "C" int signature_{i}(int* c) {{ return accel_emu::signature(&{f}, c); }}\n'
+        f'extern "C" int launch_{i}(const unsigned* g, const unsigned* b, void** a)'
+        f' {{ return accel_emu::launch(&{f}, g, b, a); }}\n' for i, f in enumerate(functions))
+
+
+def build(cache: Path) -> "HostCuda":
+    """Compile every kernel for the host once (cached by source hash) and load it."""
+    kernels = elementwise_kernels()
+    raw = [n for _, instances in RAW_MODULES for n in instances]
+    names = [k.symbol for k in kernels] + raw
+    functions = [f"{k.symbol}::{k.symbol}" for k in kernels] + raw  # each loop sits in a namespace of its name
+    source = "\n".join([SHIM, translation_unit(), _entry_points(functions)])
+    lib = cache / f"accel_kernels_{hashlib.sha256(source.encode()).hexdigest()[:16]}.so"
+    if not lib.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        src = lib.with_suffix(".cpp")
+        src.write_text(source)
+        tmp = lib.with_suffix(f".{os.getpid()}.tmp")
+        result = subprocess.run(["g++", "-std=c++17", "-O1", "-fwrapv", "-shared", "-fPIC", "-pthread",
+                                 "-w", str(src), "-o", str(tmp)], capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(f"the host build of the GPU kernels failed:\n{result.stderr[-4000:]}")
+        os.replace(tmp, lib)
+    return HostCuda(ctypes.CDLL(str(lib)), names, kernels)
+
+
+def _code_name(code: int) -> str:
+    pointer, code = code >= 100000, code % 100000
+    kinds = {"b": "bool", "f": "float", "i": "int", "u": "uint"}
+    name = f"{kinds[chr(code // 16)]}{8 * (code % 16)}"
+    return f"{name}*" if pointer else name
+
+
+class HostCuda:
+    """The compiled kernels: launch one by name with CuPy's argument conventions."""
+
+    def __init__(self, lib: ctypes.CDLL, names: list[str], kernels: list[Elementwise]):
+        self.lib, self.index = lib, {n: i for i, n in enumerate(names)}
+        self.elementwise = {k.symbol: k for k in kernels}
+
+    def signature(self, name: str) -> list[int]:
+        codes = (ctypes.c_int * 64)()
+        n = getattr(self.lib, f"signature_{self.index[name]}")(codes)
+        return list(codes[:n])
+
+    def launch(self, name: str, grid: tuple, block: tuple, args: tuple, shared_mem: int = 0) -> None:
+        """Check the launch and every argument as a GPU would need them, then run the kernel's threads."""
+        if name not in self.index:
+            raise KeyError(f"{name} is not among the kernels built for the host")
+        grid, block = (tuple(grid) + (1, 1))[:3], (tuple(block) + (1, 1))[:3]
+        if (min(grid) < 1 or min(block) < 1 or np.prod(block) > MAX_THREADS or grid[0] >= 2 ** 31
+                or max(grid[1:]) > 65535 or block[2] > 64):
+            raise ValueError(f"{name}: invalid launch configuration grid={grid} block={block} "
+                             "(CUDA: cudaErrorInvalidConfiguration)")
+        if not 0 <= shared_mem <= MAX_SHARED:
+            raise ValueError(f"{name}: {shared_mem} bytes of shared memory is over the {MAX_SHARED}-byte limit")
+        codes = self.signature(name)
+        if len(args) != len(codes):
+            raise TypeError(f"{name} takes {len(codes)} arguments, {len(args)} given")
+        keep, ptrs = [], (ctypes.c_void_p * len(args))()
+        for i, (arg, code) in enumerate(zip(args, codes)):
+            if isinstance(arg, np.ndarray):
+                if not arg.flags.c_contiguous:
+                    raise ValueError(f"{name}: argument {i} is a non-contiguous array; a raw kernel sees only its "
+                                     "buffer")
+                value, got = ctypes.c_void_p(arg.ctypes.data), 100000 + ord(arg.dtype.kind) * 16 + arg.itemsize
+            else:  # CuPy passes a Python int as int64, a float as float64, a NumPy scalar in its own dtype
+                value = np.array(arg, dtype=arg.dtype if isinstance(arg, np.generic) else type(arg))
+                got = ord(value.dtype.kind) * 16 + value.itemsize
+            if got != code:
+                raise TypeError(f"{name}: argument {i} is {_code_name(got)} but the kernel takes {_code_name(code)}")
+            keep.append(value)
+            ptrs[i] = ctypes.addressof(value) if isinstance(value, ctypes.c_void_p) else value.ctypes.data
+        dims = [(ctypes.c_uint * 3)(*d) for d in (grid, block)]
+        if getattr(self.lib, f"launch_{self.index[name]}")(dims[0], dims[1], ptrs):
+            raise RuntimeError(f"{name}: deadlock, some threads of a block never reached a __syncthreads()")
+
+
+class ElementwiseKernel:
+    """cupy.ElementwiseKernel on the host: CuPy's broadcasting and type binding, then the compiled loop."""
+
+    def __init__(self, cuda: HostCuda, in_params: str, out_params: str, operation: str, name: str,
+                 preamble: str = ""):
+        self.cuda, self.name, self.operation = cuda, name, operation
+        self.ins = [p.split() for p in in_params.split(",")]
+        self.outs = [p.split() for p in out_params.split(",")]
+
+    def _bind(self, ins: tuple, outs: tuple) -> dict[str, np.dtype]:
+        """cupy _decide_params_type_core: outputs bind first, then array inputs; scalars bind nothing.
+
+        Returns the dtype of every type name used, placeholders and fixed dtypes alike.
+        """
+        params = self.outs + self.ins
+        types = {t: np.dtype(t) for t, _ in params if t in FIXED}
+        for (type_, name), arg in zip(params, (*outs, *ins)):
+            if isinstance(arg, np.ndarray):
+                want = types.setdefault(type_, arg.dtype)
+                if arg.dtype != want:
+                    raise TypeError(f"Type is mismatched. {name} {arg.dtype} {want} {type_}")
+        missing = {t for t, _ in params} - set(types)
+        if missing:  # CuPy fails with a bare KeyError here
+            raise TypeError(f"{self.name}: no array argument binds the type placeholder(s) {sorted(missing)}")
+        return types
+
+    def __call__(self, *args: Any) -> Any:
+        nin = len(self.ins)
+        if len(args) not in (nin, nin + len(self.outs)):
+            raise TypeError(f"Wrong number of arguments for {self.name!r}")
+        arrays = [a for a in args if isinstance(a, np.ndarray)]
+        if not arrays:
+            raise ValueError("Loop size is undecided.")
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        dtype = self._bind(args[:nin], args[nin:])
+        outs = list(args[nin:]) or [np.empty(shape, dtype[t]) for t, _ in self.outs]
+        if any(o.shape != shape for o in outs):
+            raise ValueError("Out shape is mismatched")
+        if 0 not in shape:
+            kernel = symbol(self.name, {t: d.name for t, d in dtype.items() if t not in FIXED})
+            assert self.cuda.elementwise[kernel].body == self.operation, f"{kernel} was built from another body"
+            ins = [np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype[t]), shape)) for (t, _), a in
+                   zip(self.ins, args[:nin])]
+            work = [np.ascontiguousarray(o) for o in outs]  # outputs may be read too (``p += v``)
+            self.cuda.launch(kernel, (2,), (32,), (*ins, *work, np.int64(np.prod(shape))))
+            for o, w in zip(outs, work):
+                if w is not o:
+                    o[...] = w
+        return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+class RawModule:
+    """cupy.RawModule on the host: only sources built into the host library, kernels by name expression."""
+
+    def __init__(self, cuda: HostCuda, code: str, options: tuple = (), name_expressions: tuple = ()):
+        if code not in [source for source, _ in RAW_MODULES]:
+            raise ValueError("this RawModule source was not built for the host (add it to cuda_sources.RAW_MODULES)")
+        self.cuda, self.names = cuda, list(name_expressions)
+
+    def get_function(self, name: str) -> Any:
+        if name not in self.names:
+            raise KeyError(f"{name} is not among the name_expressions this RawModule was built with")
+        return lambda grid, block, args, shared_mem=0: self.cuda.launch(name, grid, block, args, shared_mem)
+
+
+class HostCupy:
+    """The ``cupy`` module as accel.gpu uses it: NumPy arrays, host kernels."""
+
+    ndarray = np.ndarray
+
+    def __init__(self, cuda: HostCuda):
+        self.cuda = cuda
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(np, name)
+
+    def ElementwiseKernel(self, *args: Any, **kwargs: Any) -> ElementwiseKernel:  # noqa: N802 (CuPy's name)
+        return ElementwiseKernel(self.cuda, *args, **kwargs)
+
+    def RawModule(self, **kwargs: Any) -> RawModule:  # noqa: N802
+        return RawModule(self.cuda, **kwargs)
