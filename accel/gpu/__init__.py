@@ -1,7 +1,8 @@
 """The GPU backend: CuPy buffers and CUDA kernels on NVIDIA GPUs.
 
 CuPy is imported on first use, never by ``import accel``; the kernel sources
-in this package are plain strings, so CI (no GPU) can compile them with nvcc.
+in this package are plain strings, so CI (no GPU) can compile them with NVRTC
+and run them on host threads (tests/cuda_host.py).
 """
 from __future__ import annotations
 
