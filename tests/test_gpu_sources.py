@@ -2,8 +2,8 @@
 
 NVRTC has no host headers (no math.h, so no ``INFINITY``), which is why this
 test does not use nvcc. libnvrtc comes from the test extra's
-``nvidia-cuda-nvrtc-cu12`` wheel or a CUDA toolkit, and is driven here through
-its C API; compiling needs no GPU and no CuPy.
+``nvidia-cuda-nvrtc-cu12`` wheel, CuPy's CUDA 13 wheels or a CUDA toolkit, and
+is driven here through its C API; compiling needs no GPU and no CuPy.
 """
 from __future__ import annotations
 
@@ -20,16 +20,15 @@ ARCH = "sm_90"  # the H100; NVRTC emits a cubin, so ptxas runs too
 
 
 def find_nvrtc() -> str | None:
-    """libnvrtc from the nvidia-cuda-nvrtc wheel, $CUDA_PATH, /usr/local/cuda, or the loader's path."""
-    dirs = []
+    """libnvrtc from an NVIDIA wheel (nvidia/cuda_nvrtc for CUDA 12, nvidia/cu13 for 13), $CUDA_PATH, or the loader."""
+    patterns = [os.path.join(os.environ.get("CUDA_PATH", "/usr/local/cuda"), d, "libnvrtc.so*") for d in ("lib64", "lib")]
     try:
-        import nvidia.cuda_nvrtc
-        dirs += [os.path.join(p, "lib") for p in nvidia.cuda_nvrtc.__path__]
+        import nvidia
+        patterns = [os.path.join(p, "*", "lib", "libnvrtc.so*") for p in nvidia.__path__] + patterns
     except ImportError:
         pass
-    dirs += [os.path.join(os.environ.get("CUDA_PATH", "/usr/local/cuda"), d) for d in ("lib64", "lib")]
-    for d in dirs:
-        found = sorted(glob.glob(os.path.join(d, "libnvrtc.so*")))
+    for pattern in patterns:
+        found = sorted(glob.glob(pattern))
         if found:
             return found[0]
     return ctypes.util.find_library("nvrtc")
