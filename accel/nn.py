@@ -77,6 +77,8 @@ def softmax(x: Array) -> Array:
 def softmax_backward(grad: Array, y: Array) -> Array:
     """dL/dx of y = softmax(x): y * (grad - sum(grad * y, last axis))."""
     _grad_and_output("softmax_backward", grad, y)
+    if y.size == 0:  # nothing to compute, and an empty last axis cannot be reshaped into rows
+        return Array(y._data.copy(), y.device)
     return Array(kernel("softmax_backward", y.device)(grad._data, y._data), y.device)
 
 

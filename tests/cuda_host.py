@@ -2,26 +2,33 @@
 
 This is how the GPU code is tested where no GPU exists (CI, most machines). The
 kernel sources from ``cuda_sources`` are compiled with g++ against SHIM, which
-gives each block's threads real OS threads, ``__syncthreads`` a barrier (a
-barrier some threads never reach is reported as a deadlock, not a hang),
-shared memory one buffer per block (filled with NaN bytes, so a read before a
-write shows), and ``atomicAdd`` a lock. ``HostCupy`` stands in for the
+runs each block's threads as coroutines that meet at every ``__syncthreads``
+(a barrier some threads never reach is reported, never a hang), gives each
+block a shared-memory buffer filled with NaN bytes (a read before a write
+shows), and runs blocks one after another. ``HostCupy`` stands in for the
 ``cupy`` module: NumPy for the array functions, and ``ElementwiseKernel`` and
 ``RawModule`` that follow CuPy's rules for binding types to placeholders and
 passing kernel arguments (cupy/_core/_kernel.pyx, cupy/cuda/function.pyx),
 checking every argument against the compiled kernel's parameter types.
+Device buffers are ``HostArray``s, so a NumPy array sent to a kernel by mistake
+is refused, as CuPy refuses it. ``emulate`` makes device ``"gpu"`` run this way
+for the whole front end.
 
 What it cannot show: CuPy's own behaviour, the GPU's memory model and timing,
 or out-of-bounds accesses (a kernel indexes host memory unchecked).
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import functools
 import hashlib
 import os
+import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -29,14 +36,13 @@ from cuda_sources import RAW_MODULES, Elementwise, elementwise_kernels, symbol, 
 
 SHIM = r"""
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <math.h>
-#include <mutex>
-#include <thread>
+#include <memory>
 #include <type_traits>
+#include <ucontext.h>
 #include <utility>
 #include <vector>
 
@@ -53,32 +59,19 @@ inline double __longlong_as_double(long long i) { double d; std::memcpy(&d, &i, 
 alignas(16) unsigned char accel_shared[48 * 1024];  // dynamic shared memory, by the name accel's kernels use
 
 namespace accel_emu {
-accel_uint3 grid_dim, block_dim, block_idx;
-thread_local accel_uint3 thread_idx;
-std::mutex atomic_lock;
-struct Deadlock {};
+/* A block's threads are coroutines (ucontext) run by one OS thread: each runs until it reaches
+   __syncthreads() or returns; when every thread waits, the barrier opens. Deterministic, and a
+   barrier that some threads never reach is seen exactly, not by a timeout. */
+accel_uint3 grid_dim, block_dim, block_idx, thread_idx;
+struct Fiber { ucontext_t context; bool done; };
+ucontext_t scheduler;
+Fiber* current;
+std::function<void()> kernel_body;
+const std::size_t STACK = 64 * 1024;
+std::vector<std::unique_ptr<char[]>> stacks;
 
-class Barrier {  // std::barrier cannot time out; a kernel whose threads miss a __syncthreads must not hang the tests
-    std::mutex m;
-    std::condition_variable cv;
-    unsigned count = 0, waiting = 0;
-    unsigned long generation = 0;
-    bool broken = false;
- public:
-    void reset(unsigned n) { count = n; waiting = 0; broken = false; }
-    void wait() {
-        std::unique_lock<std::mutex> lock(m);
-        if (broken) throw Deadlock();
-        unsigned long g = generation;
-        if (++waiting == count) { waiting = 0; ++generation; cv.notify_all(); return; }
-        if (!cv.wait_for(lock, std::chrono::seconds(10), [&] { return generation != g || broken; }) || broken) {
-            broken = true;
-            cv.notify_all();
-            throw Deadlock();
-        }
-    }
-};
-Barrier sync_barrier, block_barrier;
+inline void sync() { swapcontext(&current->context, &scheduler); }
+void run_thread() { kernel_body(); current->done = true; }  // then uc_link returns to the scheduler
 
 template <typename X> constexpr int kind() {
     using U = std::remove_cv_t<X>;
@@ -102,31 +95,35 @@ template <typename... A> int launch(void (*f)(A...), const unsigned* grid, const
     unsigned long blocks = (unsigned long)grid[0] * grid[1] * grid[2];
     grid_dim = {grid[0], grid[1], grid[2]};
     block_dim = {block[0], block[1], block[2]};
-    sync_barrier.reset(n);
-    block_barrier.reset(n);
-    bool failed = false;
-    std::mutex failed_lock;
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < n; ++t) threads.emplace_back([&, t] {
-        thread_idx = {t % block[0], t / block[0] % block[1], t / (block[0] * block[1])};
-        try {
-            for (unsigned long b = 0; b < blocks; ++b) {  // blocks one after another, so shared memory is per block
-                block_barrier.wait();
-                if (t == 0) {
-                    block_idx = {(unsigned)(b % grid[0]), (unsigned)(b / grid[0] % grid[1]),
-                                 (unsigned)(b / ((unsigned long)grid[0] * grid[1]))};
-                    std::memset(accel_shared, 0xff, sizeof accel_shared);
-                }
-                block_barrier.wait();
-                call(f, args, std::index_sequence_for<A...>{});
-            }
-        } catch (const Deadlock&) {
-            std::lock_guard<std::mutex> g(failed_lock);
-            failed = true;
+    kernel_body = [&] { call(f, args, std::index_sequence_for<A...>{}); };
+    while (stacks.size() < n) stacks.emplace_back(new char[STACK]);
+    std::vector<Fiber> fibers(n);
+    for (unsigned long b = 0; b < blocks; ++b) {
+        block_idx = {(unsigned)(b % grid[0]), (unsigned)(b / grid[0] % grid[1]),
+                     (unsigned)(b / ((unsigned long)grid[0] * grid[1]))};
+        std::memset(accel_shared, 0xff, sizeof accel_shared);  // NaN bytes: a read before a write shows
+        for (unsigned t = 0; t < n; ++t) {
+            getcontext(&fibers[t].context);
+            fibers[t].context.uc_stack.ss_sp = stacks[t].get();
+            fibers[t].context.uc_stack.ss_size = STACK;
+            fibers[t].context.uc_link = &scheduler;
+            makecontext(&fibers[t].context, run_thread, 0);
+            fibers[t].done = false;
         }
-    });
-    for (auto& th : threads) th.join();
-    return failed ? 1 : 0;
+        for (;;) {  // one round: every live thread runs to its next __syncthreads() or to its end
+            unsigned done = 0;
+            for (unsigned t = 0; t < n; ++t) {
+                if (fibers[t].done) { ++done; continue; }
+                current = &fibers[t];
+                thread_idx = {t % block[0], t / block[0] % block[1], t / (block[0] * block[1])};
+                swapcontext(&scheduler, &fibers[t].context);
+                done += fibers[t].done;
+            }
+            if (done == n) break;
+            if (done) return 1;  // some threads returned while others wait at a __syncthreads()
+        }
+    }
+    return 0;
 }
 }  // namespace accel_emu
 
@@ -134,13 +131,8 @@ template <typename... A> int launch(void (*f)(A...), const unsigned* grid, const
 #define blockIdx accel_emu::block_idx
 #define blockDim accel_emu::block_dim
 #define gridDim accel_emu::grid_dim
-#define __syncthreads() accel_emu::sync_barrier.wait()
-template <typename T> T atomicAdd(T* p, T v) {
-    std::lock_guard<std::mutex> g(accel_emu::atomic_lock);
-    T old = *p;
-    *p = old + v;
-    return old;
-}
+#define __syncthreads() accel_emu::sync()
+template <typename T> T atomicAdd(T* p, T v) { T old = *p; *p = old + v; return old; }  // one OS thread: atomic
 """
 
 MAX_SHARED = 48 * 1024  # bytes of dynamic shared memory a launch may ask for without opting in
@@ -169,7 +161,7 @@ def build(cache: Path) -> "HostCuda":
         src = lib.with_suffix(".cpp")
         src.write_text(source)
         tmp = lib.with_suffix(f".{os.getpid()}.tmp")
-        result = subprocess.run(["g++", "-std=c++17", "-O1", "-fwrapv", "-shared", "-fPIC", "-pthread",
+        result = subprocess.run(["g++", "-std=c++17", "-O1", "-fwrapv", "-shared", "-fPIC",
                                  "-w", str(src), "-o", str(tmp)], capture_output=True, text=True)
         if result.returncode:
             raise RuntimeError(f"the host build of the GPU kernels failed:\n{result.stderr[-4000:]}")
@@ -213,6 +205,8 @@ class HostCuda:
         keep, ptrs = [], (ctypes.c_void_p * len(args))()
         for i, (arg, code) in enumerate(zip(args, codes)):
             if isinstance(arg, np.ndarray):
+                if not isinstance(arg, HostArray):
+                    raise TypeError(f"{name}: argument {i} is a NumPy array, not a device array")
                 if not arg.flags.c_contiguous:
                     raise ValueError(f"{name}: argument {i} is a non-contiguous array; a raw kernel sees only its "
                                      "buffer")
@@ -226,7 +220,8 @@ class HostCuda:
             ptrs[i] = ctypes.addressof(value) if isinstance(value, ctypes.c_void_p) else value.ctypes.data
         dims = [(ctypes.c_uint * 3)(*d) for d in (grid, block)]
         if getattr(self.lib, f"launch_{self.index[name]}")(dims[0], dims[1], ptrs):
-            raise RuntimeError(f"{name}: deadlock, some threads of a block never reached a __syncthreads()")
+            raise RuntimeError(f"{name}: deadlock, some threads of a block returned while others wait at "
+                               "__syncthreads()")
 
 
 class ElementwiseKernel:
@@ -260,22 +255,24 @@ class ElementwiseKernel:
         if len(args) not in (nin, nin + len(self.outs)):
             raise TypeError(f"Wrong number of arguments for {self.name!r}")
         arrays = [a for a in args if isinstance(a, np.ndarray)]
+        if not all(isinstance(a, HostArray) for a in arrays):
+            raise TypeError(f"{self.name}: a NumPy array was passed where a device array is needed")
         if not arrays:
             raise ValueError("Loop size is undecided.")
         shape = np.broadcast_shapes(*(a.shape for a in arrays))
         dtype = self._bind(args[:nin], args[nin:])
-        outs = list(args[nin:]) or [np.empty(shape, dtype[t]) for t, _ in self.outs]
+        outs = list(args[nin:]) or [np.empty(shape, dtype[t]).view(HostArray) for t, _ in self.outs]
         if any(o.shape != shape for o in outs):
             raise ValueError("Out shape is mismatched")
         if 0 not in shape:
             kernel = symbol(self.name, {t: d.name for t, d in dtype.items() if t not in FIXED})
             assert self.cuda.elementwise[kernel].body == self.operation, f"{kernel} was built from another body"
-            ins = [np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype[t]), shape)) for (t, _), a in
-                   zip(self.ins, args[:nin])]
-            work = [np.ascontiguousarray(o) for o in outs]  # outputs may be read too (``p += v``)
+            ins = [np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype[t]), shape)).view(HostArray)
+                   for (t, _), a in zip(self.ins, args[:nin])]
+            work = [np.ascontiguousarray(o).view(HostArray) for o in outs]  # outputs may be read too (``p += v``)
             self.cuda.launch(kernel, (2,), (32,), (*ins, *work, np.int64(np.prod(shape))))
             for o, w in zip(outs, work):
-                if w is not o:
+                if not np.shares_memory(o, w):
                     o[...] = w
         return outs[0] if len(outs) == 1 else tuple(outs)
 
@@ -294,19 +291,87 @@ class RawModule:
         return lambda grid, block, args, shared_mem=0: self.cuda.launch(name, grid, block, args, shared_mem)
 
 
-class HostCupy:
-    """The ``cupy`` module as accel.gpu uses it: NumPy arrays, host kernels."""
+class HostArray(np.ndarray):
+    """A device buffer of the emulated GPU: a NumPy array with what accel asks only of a CuPy array."""
 
-    ndarray = np.ndarray
+    @property
+    def device(self) -> contextlib.nullcontext:  # cupy: the Device that holds it, a context manager
+        return contextlib.nullcontext()
+
+    def get(self) -> np.ndarray:  # cupy: copy to the host
+        return np.array(self)
+
+    def __getitem__(self, key: Any) -> Any:  # cupy: a 0-d array, never a scalar
+        return _on_device(super().__getitem__(key))
+
+    def __array_wrap__(self, arr: np.ndarray, context: Any = None, return_scalar: bool = False) -> Any:
+        return super().__array_wrap__(arr, context, False)  # reductions too give 0-d arrays, as in CuPy
+
+
+def _on_device(value: Any) -> Any:
+    """What CuPy would return: device arrays, and 0-d arrays where NumPy gives scalars."""
+    if isinstance(value, np.ndarray):
+        return value if isinstance(value, HostArray) else value.view(HostArray)
+    if isinstance(value, np.generic):
+        return np.asarray(value).view(HostArray)
+    if isinstance(value, tuple):
+        return tuple(_on_device(v) for v in value)
+    return value
+
+
+class HostCupy:
+    """The ``cupy`` module as accel.gpu uses it: NumPy's functions on HostArrays, host kernels, one device."""
+
+    ndarray = HostArray
 
     def __init__(self, cuda: HostCuda):
-        self.cuda = cuda
+        self.cuda_kernels = cuda
+        stream = SimpleNamespace(synchronize=lambda: None)
+        self.cuda = SimpleNamespace(Device=lambda index=0: contextlib.nullcontext(),
+                                    get_current_stream=lambda: stream)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(np, name)
+        attr = getattr(np, name)
+        if not callable(attr) or isinstance(attr, type):
+            return attr
+        return functools.wraps(attr)(lambda *args, **kwargs: _on_device(attr(*args, **kwargs)))
+
+    def asarray(self, a: Any, dtype: Any = None) -> HostArray:
+        """A device array: a copy of host data, the array itself when already on the device."""
+        if isinstance(a, HostArray) and (dtype is None or a.dtype == dtype):
+            return a
+        return np.array(a, dtype=dtype).view(HostArray)
 
     def ElementwiseKernel(self, *args: Any, **kwargs: Any) -> ElementwiseKernel:  # noqa: N802 (CuPy's name)
-        return ElementwiseKernel(self.cuda, *args, **kwargs)
+        return ElementwiseKernel(self.cuda_kernels, *args, **kwargs)
 
     def RawModule(self, **kwargs: Any) -> RawModule:  # noqa: N802
-        return RawModule(self.cuda, **kwargs)
+        return RawModule(self.cuda_kernels, **kwargs)
+
+
+def available() -> bool:
+    return shutil.which("g++") is not None
+
+
+@contextlib.contextmanager
+def emulate(cuda: HostCuda) -> Iterator[HostCupy]:
+    """While inside, device "gpu" is an emulated GPU: accel.gpu's code runs with HostCupy as its cupy."""
+    import pytest
+
+    import accel.gpu
+    from accel import devices
+    from accel.gpu import elementwise, linalg, nn, reduce
+    fake = HostCupy(cuda)
+    caches = [elementwise._kernel, nn._module, nn._elementwise, linalg._module]
+    for c in caches:
+        c.cache_clear()
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            for module in (accel.gpu, elementwise, linalg, nn, reduce):
+                mp.setattr(module, "cupy", lambda: fake)
+            mp.setattr(devices, "_gpu_problem", lambda index=0: None if index == 0 else "one GPU is emulated")
+            yield fake
+    finally:
+        for c in caches:
+            c.cache_clear()
+        devices._checked.discard(devices.parse_device("gpu"))

@@ -7,8 +7,6 @@ run for real in the device-parametrised tests and ``scripts/gpu_check.py``.
 """
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -16,35 +14,31 @@ import pytest
 from hypothesis import assume, given, strategies as st
 
 from accel.elementwise import loop_dtypes
-from cuda_host import HostCupy, build
+from cuda_host import HostArray, available, emulate
 from strategies import DTYPES
 from test_elementwise import BINARY, ORACLE, UNARY, check, draw_operands, numpy_supports
 from test_nn import np_softmax
 
-pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="g++ builds the GPU kernels for the host")
+pytestmark = pytest.mark.skipif(not available(), reason="g++ builds the GPU kernels for the host")
 
 
 @pytest.fixture(scope="module")
-def gpu(request, tmp_path_factory):
-    """accel.gpu's kernel modules, with CuPy replaced by the host emulator (and their kernel caches emptied)."""
+def gpu(host_cuda):
+    """accel.gpu's kernel modules, running on the host emulator."""
     from accel.gpu import elementwise, linalg, nn
-    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
-    cuda = build(Path(cache.mkdir("cuda_host")) if cache else tmp_path_factory.mktemp("cuda_host"))
-    fake = HostCupy(cuda)
-    caches = [elementwise._kernel, nn._module, nn._elementwise, linalg._module]
-    with pytest.MonkeyPatch.context() as mp:
-        for module in (elementwise, linalg, nn):
-            mp.setattr(module, "cupy", lambda: fake)
-        for c in caches:
-            c.cache_clear()
-        yield SimpleNamespace(elementwise=elementwise, linalg=linalg, nn=nn, cuda=cuda)
-    for c in caches:
-        c.cache_clear()
+    with emulate(host_cuda):
+        yield SimpleNamespace(elementwise=elementwise, linalg=linalg, nn=nn)
+
+
+def dev(*arrays: np.ndarray):
+    """The arrays as device (emulated GPU) buffers."""
+    out = [np.array(a).view(HostArray) for a in arrays]
+    return out[0] if len(out) == 1 else out
 
 
 def run(gpu, op: str, *inputs):
     """The GPU kernel of ``op`` on arrays (NumPy scalars too) and Python scalars, as the front end calls it."""
-    inputs = tuple(np.asarray(x) if isinstance(x, np.generic) else x for x in inputs)
+    inputs = tuple(dev(x) if isinstance(x, (np.ndarray, np.generic)) else x for x in inputs)
     types = tuple(x.dtype if isinstance(x, np.ndarray) else np.dtype(bool) if isinstance(x, bool) else type(x)
                   for x in inputs)  # what the front end hands NumPy's promotion: Python scalars stay weak
     return gpu.elementwise.run(op, *inputs, out=None, dtypes=loop_dtypes(op, types))
@@ -107,8 +101,7 @@ def test_where_with_arrays_and_scalars(gpu):
 
 
 def test_out_of_another_dtype(gpu):
-    a = np.arange(6, dtype=np.int32).reshape(2, 3)
-    out = np.zeros((2, 3), np.float64)
+    a, out = dev(np.arange(6, dtype=np.int32).reshape(2, 3), np.zeros((2, 3), np.float64))
     got = gpu.elementwise.run("add", a, a, out=out, dtypes=loop_dtypes("add", (a.dtype, a.dtype)))
     assert got is out
     np.testing.assert_array_equal(out, 2.0 * a)
@@ -127,7 +120,7 @@ def tolerance(dtype: str) -> dict:
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_softmax_and_backward(gpu, shape, dtype):
     rng = np.random.default_rng(sum(shape))
-    x, up = (rng.normal(size=shape).astype(dtype) * 5 for _ in range(2))
+    x, up = dev(*(rng.normal(size=shape).astype(dtype) * 5 for _ in range(2)))
     y = gpu.nn.softmax(x)
     assert y.dtype == dtype
     np.testing.assert_allclose(y, np_softmax(x.astype(np.float64)), **tolerance(dtype))
@@ -137,7 +130,7 @@ def test_softmax_and_backward(gpu, shape, dtype):
 
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_softmax_huge_logits(gpu, dtype):
-    x = np.array([[1000.0, 0.0, -1000.0], [-np.inf, 0.0, -np.inf]], dtype)
+    x = dev(np.array([[1000.0, 0.0, -1000.0], [-np.inf, 0.0, -np.inf]], dtype))
     np.testing.assert_array_equal(gpu.nn.softmax(x), [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
@@ -147,7 +140,7 @@ def test_softmax_cross_entropy(gpu, shape, dtype):
     rng = np.random.default_rng(sum(shape))
     logits = (rng.normal(size=shape) * 3).astype(dtype)
     labels = rng.integers(0, shape[1], size=shape[0])
-    loss, grad = gpu.nn.softmax_cross_entropy(logits, labels)
+    loss, grad = gpu.nn.softmax_cross_entropy(*dev(logits, labels))
     p = np_softmax(logits.astype(np.float64))
     assert loss.shape == () and loss.dtype == dtype and grad.dtype == dtype
     np.testing.assert_allclose(loss, -np.mean(np.log(p[np.arange(shape[0]), labels])), **tolerance(dtype))
@@ -159,8 +152,9 @@ def test_softmax_cross_entropy(gpu, shape, dtype):
 def test_bias_relu_and_backwards(gpu, shape, dtype):
     rng = np.random.default_rng(sum(shape))
     x, up, b = rng.normal(size=shape).astype(dtype), rng.normal(size=shape).astype(dtype), rng.normal(size=shape[1])
-    y = gpu.nn.bias_relu(x, b.astype(dtype))
-    np.testing.assert_array_equal(y, np.maximum(x + b.astype(dtype), 0))
+    x, up, b = dev(x, up, b.astype(dtype))
+    y = gpu.nn.bias_relu(x, b)
+    np.testing.assert_array_equal(y, np.maximum(x + b, 0))
     dx, db = gpu.nn.bias_relu_backward(up, y)
     np.testing.assert_array_equal(dx, np.where(y > 0, up, 0))
     np.testing.assert_allclose(db, np.where(y > 0, up, 0).sum(axis=0), **tolerance(dtype))
@@ -172,8 +166,8 @@ def test_bias_relu_and_backwards(gpu, shape, dtype):
 def test_sgd_update_in_place(gpu, momentum, dtype):
     rng = np.random.default_rng(0)
     p, g, v = (rng.normal(size=(7, 5)).astype(dtype) for _ in range(3))
-    P, V = p.copy(), v.copy()
-    gpu.nn.sgd_update(P, g, 0.1, momentum, V if momentum else None)
+    P, G, V = dev(p, g, v)
+    gpu.nn.sgd_update(P, G, 0.1, momentum, V if momentum else None)
     if momentum:
         v = momentum * v - 0.1 * g
         np.testing.assert_allclose(V, v, **tolerance(dtype))
@@ -190,21 +184,23 @@ def test_integer_matmul_kernel(gpu, dtype, shapes):
     rng = np.random.default_rng(0)
     a, b = (rng.integers(0, 3 if dtype == "bool" else 50, size=s).astype(dtype) for s in shapes)
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    got = gpu.linalg.matmul(a, b, batch, np.dtype(dtype))
+    got = gpu.linalg.matmul(*dev(a, b), batch, np.dtype(dtype))
     assert got.dtype == dtype
     np.testing.assert_array_equal(got, np.matmul(a, b))
 
 
 def test_the_emulator_checks_what_a_gpu_would_not(gpu):
     """Launch mistakes that would corrupt memory or hang on a GPU raise here: this is what makes the tests above bite."""
-    x = np.ones((2, 3), np.float32)
+    x = dev(np.ones((2, 3), np.float32))
     kernel = gpu.nn._function("accel_softmax", x.dtype)
+    with pytest.raises(TypeError, match="argument 0 is a NumPy array, not a device array"):
+        kernel((2,), (32,), (np.ones((2, 3), np.float32), x, np.int32(3)), shared_mem=128)
     with pytest.raises(TypeError, match="argument 2 is int64 but the kernel takes int32"):
         kernel((2,), (32,), (x, x, 3), shared_mem=128)  # a Python int travels as int64
     with pytest.raises(TypeError, match=r"argument 0 is float64\* but the kernel takes float32\*"):
-        kernel((2,), (32,), (x.astype(np.float64), x, np.int32(3)), shared_mem=128)
+        kernel((2,), (32,), (dev(np.ones((2, 3))), x, np.int32(3)), shared_mem=128)
     with pytest.raises(ValueError, match="non-contiguous"):
-        kernel((2,), (32,), (np.ones((3, 2), np.float32).T, x, np.int32(3)), shared_mem=128)
+        kernel((2,), (32,), (dev(np.ones((3, 2), np.float32)).T, x, np.int32(3)), shared_mem=128)
     with pytest.raises(ValueError, match="invalid launch configuration"):
         kernel((0,), (32,), (x, x, np.int32(3)), shared_mem=128)
     with pytest.raises(TypeError, match="Type is mismatched"):

@@ -65,6 +65,14 @@ def test_softmax_is_stable_and_its_backward(device, shape, seed, scale):
     np.testing.assert_allclose(host(dx), numeric_grad(lambda x_: np.sum(up * np_softmax(x_)), x.copy()), atol=1e-5)
 
 
+@pytest.mark.parametrize("shape", [(3, 0), (0, 4), (2, 0, 5)])
+def test_softmax_and_backward_of_empty_arrays(device, shape):
+    x = accel.zeros(shape, device=device)
+    y = accel.softmax(x)
+    dx = accel.softmax_backward(x, y)
+    assert y.shape == dx.shape == shape and y.dtype == dx.dtype == np.float32
+
+
 def test_softmax_float32_huge_logits(device):
     x = np.array([[1000.0, 0.0, -1000.0]], np.float32)
     y = host(accel.softmax(accel.asarray(x, device=device)))

@@ -25,9 +25,11 @@ SOURCE = r"""
 __device__ float accel_neg_inf(float) { return __int_as_float(0xff800000); }
 __device__ double accel_neg_inf(double) { return __longlong_as_double(0xfff0000000000000ULL); }
 
-template <typename T>
-__device__ T accel_block_reduce(T v, T* shared, bool take_max) {
+template <typename R>
+__device__ R accel_block_reduce(R v, bool take_max) {
     /* every thread of the (power-of-two sized) block gets the block's max or sum */
+    extern __shared__ unsigned char accel_shared[];
+    R* shared = reinterpret_cast<R*>(accel_shared);
     int t = threadIdx.x;
     shared[t] = v;
     __syncthreads();
@@ -35,56 +37,56 @@ __device__ T accel_block_reduce(T v, T* shared, bool take_max) {
         if (t < s) shared[t] = take_max ? max(shared[t], shared[t + s]) : shared[t] + shared[t + s];
         __syncthreads();
     }
-    T r = shared[0];
+    R r = shared[0];
     __syncthreads();
     return r;
 }
 
 template <typename T>
-__device__ void accel_softmax_row(const T* x, T* out, int n, T* shared, T* row_max, T* row_sum) {
+__device__ void accel_softmax_row(const T* x, T* out, int n, T* row_max, double* row_sum) {
+    /* sums in double, as the CPU kernels do: a float32 sum of exps loses the small losses */
     T m = accel_neg_inf(T(0));
     for (int j = threadIdx.x; j < n; j += blockDim.x) m = max(m, x[j]);
-    m = accel_block_reduce(m, shared, true);
-    T s = 0;
+    m = accel_block_reduce(m, true);
+    double s = 0;
     for (int j = threadIdx.x; j < n; j += blockDim.x) { T e = exp(x[j] - m); out[j] = e; s += e; }
-    s = accel_block_reduce(s, shared, false);
-    T inv = T(1) / s;
-    for (int j = threadIdx.x; j < n; j += blockDim.x) out[j] *= inv;
+    s = accel_block_reduce(s, false);
+    double inv = 1.0 / s;
+    for (int j = threadIdx.x; j < n; j += blockDim.x) out[j] = T(out[j] * inv);
     *row_max = m;
     *row_sum = s;
 }
 
 template <typename T>
 __global__ void accel_softmax(const T* x, T* out, int n) {
-    extern __shared__ unsigned char accel_shared[];
-    T m, s;
+    T m;
+    double s;
     size_t row = (size_t)blockIdx.x * n;
-    accel_softmax_row(x + row, out + row, n, reinterpret_cast<T*>(accel_shared), &m, &s);
+    accel_softmax_row(x + row, out + row, n, &m, &s);
 }
 
 template <typename T>
-__global__ void accel_softmax_cross_entropy(const T* x, const long long* labels, T* grad, T* loss,
+__global__ void accel_softmax_cross_entropy(const T* x, const long long* labels, T* grad, double* loss,
                                             int rows, int n) {
     /* grad = (softmax(x) - onehot(label)) / rows; loss += crossentropy / rows */
-    extern __shared__ unsigned char accel_shared[];
     size_t row = (size_t)blockIdx.x * n;
-    T m, s;
-    accel_softmax_row(x + row, grad + row, n, reinterpret_cast<T*>(accel_shared), &m, &s);
+    T m;
+    double s;
+    accel_softmax_row(x + row, grad + row, n, &m, &s);
     long long label = labels[blockIdx.x];
     T inv_rows = T(1) / rows;
     for (int j = threadIdx.x; j < n; j += blockDim.x)
         grad[row + j] = (grad[row + j] - (j == label ? T(1) : T(0))) * inv_rows;
-    if (threadIdx.x == 0) atomicAdd(loss, (log(s) + m - x[row + label]) * inv_rows);
+    if (threadIdx.x == 0) atomicAdd(loss, (log(s) + (double)m - (double)x[row + label]) / rows);
 }
 
 template <typename T>
 __global__ void accel_softmax_backward(const T* g, const T* y, T* out, int n) {
-    extern __shared__ unsigned char accel_shared[];
     size_t row = (size_t)blockIdx.x * n;
-    T d = 0;
-    for (int j = threadIdx.x; j < n; j += blockDim.x) d += g[row + j] * y[row + j];
-    d = accel_block_reduce(d, reinterpret_cast<T*>(accel_shared), false);
-    for (int j = threadIdx.x; j < n; j += blockDim.x) out[row + j] = y[row + j] * (g[row + j] - d);
+    double d = 0;
+    for (int j = threadIdx.x; j < n; j += blockDim.x) d += (double)g[row + j] * y[row + j];
+    d = accel_block_reduce(d, false);
+    for (int j = threadIdx.x; j < n; j += blockDim.x) out[row + j] = T(y[row + j] * (g[row + j] - d));
 }
 
 template <typename T>
@@ -121,12 +123,12 @@ def _elementwise(name: str) -> Any:
     return cupy().ElementwiseKernel(ins, outs, body, f"accel_{name}")
 
 
-def _row_launch(rows: int, n: int, dtype: np.dtype) -> tuple[tuple[int], tuple[int], int]:
-    """Grid, block and shared-memory bytes for one block per row (power-of-two block)."""
+def _row_launch(rows: int, n: int) -> tuple[tuple[int], tuple[int], int]:
+    """Grid, block and shared-memory bytes (a double per thread) for one block per row (power-of-two block)."""
     threads = 32
     while threads < min(n, 256):
         threads *= 2
-    return (rows,), (threads,), threads * dtype.itemsize
+    return (rows,), (threads,), threads * 8
 
 
 @register("bias_relu")
@@ -145,7 +147,7 @@ def softmax(x: Any) -> Any:
     x = cp.ascontiguousarray(x)
     out = cp.empty_like(x)
     if x.size:
-        grid, block, shared = _row_launch(x.shape[0], x.shape[1], x.dtype)
+        grid, block, shared = _row_launch(x.shape[0], x.shape[1])
         _function("accel_softmax", x.dtype)(grid, block, (x, out, np.int32(x.shape[1])), shared_mem=shared)
     return out
 
@@ -158,7 +160,7 @@ def softmax_backward(grad: Any, y: Any) -> Any:
     y2 = cp.ascontiguousarray(y).reshape(-1, shape[-1])
     out = cp.empty_like(y2)
     if y2.size:
-        grid, block, shared = _row_launch(y2.shape[0], y2.shape[1], y.dtype)
+        grid, block, shared = _row_launch(y2.shape[0], y2.shape[1])
         _function("accel_softmax_backward", y.dtype)(grid, block, (g2, y2, out, np.int32(y2.shape[1])),
                                                     shared_mem=shared)
     return out.reshape(shape)
@@ -170,14 +172,14 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> tuple[Any, Any]:
     x = cp.ascontiguousarray(logits)
     rows, n = x.shape
     grad = cp.empty_like(x)
-    loss = cp.zeros((), dtype=x.dtype)
+    loss = cp.zeros((), dtype=np.float64)  # accumulated in double across rows, then cast
     if rows == 0:
         return cp.full((), np.nan, dtype=x.dtype), grad
-    grid, block, shared = _row_launch(rows, n, x.dtype)
+    grid, block, shared = _row_launch(rows, n)
     _function("accel_softmax_cross_entropy", x.dtype)(
         grid, block, (x, cp.ascontiguousarray(labels, dtype=np.int64), grad, loss, np.int32(rows), np.int32(n)),
         shared_mem=shared)
-    return loss, grad
+    return loss.astype(x.dtype), grad
 
 
 @register("bias_relu_backward")
