@@ -113,6 +113,27 @@ def test_where_matches_numpy(device, data, dt):
     check("where", got, np.where(c, x, y))
 
 
+@pytest.mark.parametrize("op", ["floor_divide", "remainder"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64"])
+def test_division_signs_zeros_and_nans(device, op, dtype):
+    """Every sign pair, zero and (for floats) inf/NaN operands: NumPy's rounding and signs, bit for bit."""
+    vals = [-7, -3, -1, 0, 1, 3, 7] + ([-0.5, 2.5, np.inf, -np.inf, np.nan] if dtype[0] == "f" else [])
+    a, b = (np.array(v, dtype) for v in zip(*[(x, y) for x in vals for y in vals]))
+    with np.errstate(all="ignore"):
+        want = ORACLE[op](a, b)  # integer division by 0 gives 0, with a warning
+        got = getattr(accel, op)(accel.asarray(a, device=device), accel.asarray(b, device=device))
+    check(op, got, want)
+    np.testing.assert_array_equal(np.signbit(host(got)), np.signbit(want))
+
+
+def test_where_with_python_scalars(device):
+    c = np.array([[True], [False]])
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    cond = accel.asarray(c, device=device)
+    check("where", accel.where(cond, accel.asarray(x, device=device), -1.0), np.where(c, x, np.float32(-1)))
+    check("where", accel.where(cond, 1.5, -2.5), np.where(c, 1.5, -2.5))
+
+
 def test_nan_propagates_like_numpy(device):
     a = np.array([np.nan, 1.0, -2.0, 3.0], np.float32)
     b = np.array([0.0, np.nan, -3.0, 1.0], np.float32)
@@ -146,6 +167,9 @@ def test_out_and_inplace_operators(device):
     y *= 2
     np.testing.assert_array_equal(host(y), (a + 1) * 2)
     i = accel.asarray(np.arange(4), device=device)
+    wide = accel.zeros(4, dtype="float64", device=device)
+    assert accel.add(i, i, out=wide) is wide  # an int64 result cast into a float64 out
+    np.testing.assert_array_equal(host(wide), 2.0 * np.arange(4))
     with pytest.raises(TypeError, match="cannot write a float64 result into out of dtype int64"):
         i += 0.5
     with pytest.raises(ValueError, match=r"out has shape \(2,\) but the result has shape \(3, 4\)"):
