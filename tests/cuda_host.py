@@ -31,7 +31,9 @@ from types import SimpleNamespace
 from typing import Any, Iterator
 
 import numpy as np
+import pytest
 
+from accel.gpu import CTYPES
 from cuda_sources import RAW_MODULES, Elementwise, elementwise_kernels, symbol, translation_unit
 
 SHIM = r"""
@@ -137,7 +139,7 @@ template <typename T> T atomicAdd(T* p, T v) { T old = *p; *p = old + v; return 
 
 MAX_SHARED = 48 * 1024  # bytes of dynamic shared memory a launch may ask for without opting in
 MAX_THREADS = 1024      # threads per block
-FIXED = {"float32", "float64", "int32", "int64", "uint8", "bool"}  # type names that are dtypes, not placeholders
+FIXED = set(CTYPES)  # type names that are dtypes, not placeholders
 
 
 def _entry_points(functions: list[str]) -> str:
@@ -356,8 +358,6 @@ def available() -> bool:
 @contextlib.contextmanager
 def emulate(cuda: HostCuda) -> Iterator[HostCupy]:
     """While inside, device "gpu" is an emulated GPU: accel.gpu's code runs with HostCupy as its cupy."""
-    import pytest
-
     import accel.gpu
     from accel import devices
     from accel.gpu import elementwise, linalg, nn, reduce

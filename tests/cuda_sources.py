@@ -17,8 +17,7 @@ import numpy as np
 
 from accel.elementwise import loop_dtypes
 from accel.gpu import CTYPES, elementwise, linalg, nn
-
-DTYPES = ["float32", "float64", "int32", "int64", "uint8", "bool"]
+from strategies import DTYPES
 
 
 @dataclass(frozen=True)

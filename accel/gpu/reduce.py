@@ -1,6 +1,7 @@
 """GPU reductions: CuPy's reduction kernels, accumulating floats in float64 as the CPU twin does."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -22,21 +23,11 @@ def mean(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
     return cupy().mean(data, axis=axes, dtype=np.float64).astype(dtype, copy=False)
 
 
-@register("max")
-def max_(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
-    return cupy().max(data, axis=axes)
+def _extreme(name: str, data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
+    if name.startswith("arg"):  # the front end hands arg-reductions a single axis
+        return getattr(cupy(), name)(data, axis=axes[0]).astype(np.int64, copy=False)
+    return getattr(cupy(), name)(data, axis=axes)
 
 
-@register("min")
-def min_(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
-    return cupy().min(data, axis=axes)
-
-
-@register("argmax")
-def argmax(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
-    return cupy().argmax(data, axis=axes[0]).astype(np.int64, copy=False)
-
-
-@register("argmin")
-def argmin(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
-    return cupy().argmin(data, axis=axes[0]).astype(np.int64, copy=False)
+for _op in ("max", "min", "argmax", "argmin"):
+    register(_op)(functools.partial(_extreme, _op))
