@@ -26,6 +26,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterator
@@ -321,6 +322,23 @@ def _on_device(value: Any) -> Any:
     return value
 
 
+def _arg_extreme(fn: Any, a: np.ndarray, axis: int | None) -> HostArray:
+    """cupy.argmax/argmin: NumPy's answer, except where a slice holds several NaNs.
+
+    CuPy then returns the index of one of them, not always the first: its
+    reductions combine partial results out of index order, and on two NaNs both
+    ``my_argmax_float`` (cupy/_core/_routines_statistics.pyx) and CUB's ``ArgMax``
+    (cupy/cuda/cupy_cub.cu) keep the left operand. The emulator answers the last
+    NaN, so code that counts on NumPy's first NaN fails here as it would there.
+    """
+    index = fn(a, axis=axis)
+    if a.dtype.kind == "f":
+        nan = np.isnan(a.reshape(-1) if axis is None else np.moveaxis(a, axis, -1))
+        last = nan.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+        index = np.where(nan.any(axis=-1), last, index)
+    return _on_device(index)
+
+
 class HostCupy:
     """The ``cupy`` module as accel.gpu uses it: NumPy's functions on HostArrays, host kernels, one device."""
 
@@ -336,7 +354,19 @@ class HostCupy:
         attr = getattr(np, name)
         if not callable(attr) or isinstance(attr, type):
             return attr
-        return functools.wraps(attr)(lambda *args, **kwargs: _on_device(attr(*args, **kwargs)))
+
+        @functools.wraps(attr)
+        def on_device(*args: Any, **kwargs: Any) -> Any:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):  # CuPy computes without warnings
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return _on_device(attr(*args, **kwargs))
+        return on_device
+
+    def argmax(self, a: Any, axis: int | None = None) -> HostArray:
+        return _arg_extreme(np.argmax, a, axis)
+
+    def argmin(self, a: Any, axis: int | None = None) -> HostArray:
+        return _arg_extreme(np.argmin, a, axis)
 
     def asarray(self, a: Any, dtype: Any = None) -> HostArray:
         """A device array: a copy of host data, the array itself when already on the device."""

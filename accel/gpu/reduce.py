@@ -24,9 +24,17 @@ def mean(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
 
 
 def _extreme(name: str, data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
-    if name.startswith("arg"):  # the front end hands arg-reductions a single axis
-        return getattr(cupy(), name)(data, axis=axes[0]).astype(np.int64, copy=False)
-    return getattr(cupy(), name)(data, axis=axes)
+    cp = cupy()
+    if not name.startswith("arg"):
+        return getattr(cp, name)(data, axis=axes)
+    axis = axes[0]  # the front end hands arg-reductions a single axis
+    index = getattr(cp, name)(data, axis=axis)
+    if data.dtype.kind == "f":
+        # Where a slice holds several NaNs CuPy answers one of them, NumPy the first;
+        # argmax of the NaN mask is the first (CuPy breaks ties between equal values by index).
+        nan = cp.isnan(data)
+        index = cp.where(nan.any(axis=axis), cp.argmax(nan, axis=axis), index)
+    return index.astype(np.int64, copy=False)
 
 
 for _op in ("max", "min", "argmax", "argmin"):
