@@ -126,6 +126,16 @@ def test_division_signs_zeros_and_nans(device, op, dtype):
     np.testing.assert_array_equal(np.signbit(host(got)), np.signbit(want))
 
 
+def test_float32_subnormals_are_zero_on_the_gpu(device):
+    """The CPU keeps float32 subnormals, as NumPy does; GPU kernels read and write them as zero,
+    because CuPy compiles every kernel with -ftz=true (as cupy.divide itself behaves)."""
+    a, b = np.float32([1e-30, 1e-41, 1e-41]), np.float32([1e-40, 1e-41, 1.0])
+    with np.errstate(all="ignore"):
+        want = a / b if device == "cpu" else np.float32([np.inf, np.nan, 0.0])
+    got = accel.asarray(a, device=device) / accel.asarray(b, device=device)
+    np.testing.assert_array_equal(host(got), want)
+
+
 def test_where_with_python_scalars(device):
     c = np.array([[True], [False]])
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
