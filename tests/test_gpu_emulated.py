@@ -7,6 +7,7 @@ matmuls, and the emulator's own checks (see cuda_host for what it can and cannot
 """
 from __future__ import annotations
 
+import itertools
 from types import SimpleNamespace
 
 import numpy as np
@@ -108,3 +109,36 @@ def test_the_emulator_checks_what_a_gpu_would_not(gpu):
         kernel((0,), (32,), (x, x, np.int32(3)), shared_mem=128)
     with pytest.raises(TypeError, match="Type is mismatched"):
         gpu.nn.sgd_update(x, x.astype(np.float64), 0.1, 0.0, None)
+
+
+def test_the_emulator_binds_types_as_cupy_does():
+    """cuda_host binds type placeholders as CuPy's own resolver does, mismatches included, for
+    every parameter list accel's ElementwiseKernels use and every mix of arrays and scalars."""
+    cupy = pytest.importorskip("cupy")
+    from cupy._core._kernel import _decide_params_type
+    from accel.gpu import elementwise, nn
+    from cuda_host import FIXED, ElementwiseKernel
+    from strategies import DTYPES
+    signatures = {(elementwise.params(op), "O out") for op in elementwise.OPERATIONS}
+    signatures |= {(ins, outs) for ins, outs, _ in nn.ELEMENTWISE.values()}
+    checked = 0
+    for ins, outs in sorted(signatures):
+        real, host = cupy.ElementwiseKernel(ins, outs, "", "k"), ElementwiseKernel(None, ins, outs, "", "k")
+        for scalars in itertools.product((False, True), repeat=len(real.in_params)):
+            for dtypes in itertools.product(DTYPES, repeat=len(real.in_params) + len(real.out_params)):
+                args = [np.dtype(d).type(1) if s else dev(np.ones(1, d)) for d, s in zip(dtypes, scalars + (False,) * len(real.out_params))]
+                in_args, out_args = args[:len(real.in_params)], args[len(real.in_params):]
+                try:
+                    _, _, type_map = _decide_params_type(real.in_params, real.out_params,
+                                                         tuple(None if s else a.dtype for a, s in zip(in_args, scalars)),
+                                                         tuple(a.dtype for a in out_args))
+                    want = dict(type_map._pairs)
+                except (TypeError, KeyError) as exc:
+                    want = type(exc)
+                try:
+                    got = {t: d for t, d in host._bind(tuple(in_args), tuple(out_args)).items() if t not in FIXED}
+                except TypeError as exc:  # where CuPy fails with a bare KeyError, the emulator says why
+                    got = KeyError if "binds the type placeholder" in str(exc) else TypeError
+                assert got == want, (ins, outs, scalars, dtypes)
+                checked += 1
+    assert checked > 10000
