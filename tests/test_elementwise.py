@@ -116,8 +116,10 @@ def test_where_matches_numpy(device, data, dt):
 @pytest.mark.parametrize("op", ["floor_divide", "remainder"])
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64"])
 def test_division_signs_zeros_and_nans(device, op, dtype):
-    """Every sign pair, zero and (for floats) inf/NaN operands: NumPy's rounding and signs, bit for bit."""
-    vals = [-7, -3, -1, 0, 1, 3, 7] + ([-0.5, 2.5, np.inf, -np.inf, np.nan] if dtype[0] == "f" else [])
+    """Every sign pair, zero, (for floats) inf/NaN and (for ints) the lowest value, whose quotient
+    by -1 overflows: NumPy's rounding, signs and wrap-around, bit for bit."""
+    vals = [-7, -3, -1, 0, 1, 3, 7] + ([-0.5, 2.5, np.inf, -np.inf, np.nan] if dtype[0] == "f"
+                                       else [np.iinfo(dtype).min, np.iinfo(dtype).max])
     a, b = (np.array(v, dtype) for v in zip(*[(x, y) for x in vals for y in vals]))
     with np.errstate(all="ignore"):
         want = ORACLE[op](a, b)  # integer division by 0 gives 0, with a warning

@@ -21,7 +21,7 @@ def add(a, b): return a + b
 def subtract(a, b): return a - b
 def multiply(a, b): return a * b
 def divide(a, b): return a / b
-def floor_divide(a, b): return a // b
+def floor_divide(a, b): return a if b == -1 and a < 0 and a == -a else a // b  # lowest int // -1 wraps, as in NumPy
 def remainder(a, b): return a % b
 def pow(a, b): return a ** b
 def maximum(a, b): return max(a, b) if b == b else b     # NaN in either propagates (Numba's max

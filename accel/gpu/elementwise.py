@@ -17,11 +17,12 @@ from . import cupy, register
 PREAMBLE = r"""
 template <typename T> __device__ T accel_floor_divide(T a, T b) {
     if (b == 0) return 0;
+    if (b == -1) return T(0ULL - (unsigned long long)a);  /* the lowest int / -1 overflows: wrap, as NumPy */
     T q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 template <typename T> __device__ T accel_remainder(T a, T b) {
-    if (b == 0) return 0;
+    if (b == 0 || b == -1) return 0;
     T r = a % b;
     return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
 }
