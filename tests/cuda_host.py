@@ -3,9 +3,10 @@
 This is how the GPU code is tested where no GPU exists (CI, most machines). The
 kernel sources from ``cuda_sources`` are compiled with g++ against SHIM, which
 runs each block's threads as coroutines that meet at every ``__syncthreads``
-(a barrier some threads never reach is reported, never a hang), gives each
-block a shared-memory buffer filled with NaN bytes (a read before a write
-shows), and runs blocks one after another. ``HostCupy`` stands in for the
+(a barrier some threads never reach is reported, never a hang), in ascending
+or descending order (``threads_in_reverse``: a missing barrier changes results
+between the two), gives each block a shared-memory buffer filled with NaN bytes
+(a read before a write shows), and runs blocks one after another. ``HostCupy`` stands in for the
 ``cupy`` module: NumPy for the array functions, and ``ElementwiseKernel`` and
 ``RawModule`` that follow CuPy's rules for binding types to placeholders and
 passing kernel arguments (cupy/_core/_kernel.pyx, cupy/cuda/function.pyx),
@@ -14,8 +15,10 @@ Device buffers are ``HostArray``s, so a NumPy array sent to a kernel by mistake
 is refused, as CuPy refuses it. ``emulate`` makes device ``"gpu"`` run this way
 for the whole front end.
 
-What it cannot show: CuPy's own behaviour, the GPU's memory model and timing,
-or out-of-bounds accesses (a kernel indexes host memory unchecked).
+What it cannot show: CuPy's own behaviour beyond what HostCupy models (type
+binding, -ftz=true at elementwise kernels, argmax on NaNs), races that no thread
+order between barriers reveals (warps run in lockstep on a GPU, threads run whole
+here), GPU timing, or out-of-bounds accesses (a kernel indexes host memory unchecked).
 """
 from __future__ import annotations
 
@@ -64,8 +67,11 @@ alignas(16) unsigned char accel_shared[48 * 1024];  // dynamic shared memory, by
 namespace accel_emu {
 /* A block's threads are coroutines (ucontext) run by one OS thread: each runs until it reaches
    __syncthreads() or returns; when every thread waits, the barrier opens. Deterministic, and a
-   barrier that some threads never reach is seen exactly, not by a timeout. */
+   barrier that some threads never reach is seen exactly, not by a timeout. Threads run in
+   ascending or (reverse) descending order, so a result that depends on the order between two
+   barriers (a missing barrier) differs between the two. */
 accel_uint3 grid_dim, block_dim, block_idx, thread_idx;
+bool reverse = false;
 struct Fiber { ucontext_t context; bool done; };
 ucontext_t scheduler;
 Fiber* current;
@@ -115,7 +121,8 @@ template <typename... A> int launch(void (*f)(A...), const unsigned* grid, const
         }
         for (;;) {  // one round: every live thread runs to its next __syncthreads() or to its end
             unsigned done = 0;
-            for (unsigned t = 0; t < n; ++t) {
+            for (unsigned i = 0; i < n; ++i) {
+                unsigned t = reverse ? n - 1 - i : i;
                 if (fibers[t].done) { ++done; continue; }
                 current = &fibers[t];
                 thread_idx = {t % block[0], t / block[0] % block[1], t / (block[0] * block[1])};
@@ -136,6 +143,7 @@ template <typename... A> int launch(void (*f)(A...), const unsigned* grid, const
 #define gridDim accel_emu::grid_dim
 #define __syncthreads() accel_emu::sync()
 template <typename T> T atomicAdd(T* p, T v) { T old = *p; *p = old + v; return old; }  // one OS thread: atomic
+extern "C" void accel_emu_reverse(int on) { accel_emu::reverse = on; }
 """
 
 MAX_SHARED = 48 * 1024  # bytes of dynamic shared memory a launch may ask for without opting in
@@ -185,6 +193,15 @@ class HostCuda:
     def __init__(self, lib: ctypes.CDLL, names: list[str], kernels: list[Elementwise]):
         self.lib, self.index = lib, {n: i for i, n in enumerate(names)}
         self.elementwise = {k.symbol: k for k in kernels}
+
+    @contextlib.contextmanager
+    def threads_in_reverse(self) -> Iterator[None]:
+        """Run each block's threads in descending order between barriers while inside."""
+        self.lib.accel_emu_reverse(1)
+        try:
+            yield
+        finally:
+            self.lib.accel_emu_reverse(0)
 
     def signature(self, name: str) -> list[int]:
         codes = (ctypes.c_int * 64)()

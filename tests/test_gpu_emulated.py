@@ -7,6 +7,7 @@ matmuls, and the emulator's own checks (see cuda_host for what it can and cannot
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 from types import SimpleNamespace
 
@@ -19,11 +20,13 @@ from test_nn import np_softmax
 pytestmark = pytest.mark.skipif(not available(), reason="g++ builds the GPU kernels for the host")
 
 
-@pytest.fixture(scope="module")
-def gpu(host_cuda):
-    """accel.gpu's kernel modules, running on the host emulator."""
+@pytest.fixture(scope="module", params=["ascending", "descending"])
+def gpu(request, host_cuda):
+    """accel.gpu's kernel modules on the host emulator, a block's threads run in either order
+    (a kernel that misses a barrier gives different results in the two)."""
     from accel.gpu import elementwise, linalg, nn
-    with emulate(host_cuda):
+    order = host_cuda.threads_in_reverse() if request.param == "descending" else contextlib.nullcontext()
+    with emulate(host_cuda), order:
         yield SimpleNamespace(elementwise=elementwise, linalg=linalg, nn=nn)
 
 
