@@ -2,6 +2,8 @@
 shapes (0-d, empty, strided and transposed inputs), for every supported dtype."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
@@ -81,6 +83,54 @@ def test_unary_matches_numpy(device, op, data, dt):
     with np.errstate(all="ignore"):
         want = ORACLE[op](a)
     check(op, getattr(accel, op)(accel.asarray(a, device=device)), want)
+
+
+def extremes(dtype: str) -> np.ndarray:
+    """Values at the edges of ``dtype``: signed zeros, infinities, NaN, the largest and smallest
+    magnitudes (float64 subnormals; float32 ones are zero on the GPU), the lowest and highest ints."""
+    dt = np.dtype(dtype)
+    if dt.kind == "f":
+        info = np.finfo(dt)
+        tiny = info.smallest_subnormal if dt == np.float64 else info.tiny
+        return np.array([0.0, -0.0, np.inf, -np.inf, np.nan, info.max, -info.max, tiny, -tiny, 1e-30, 3.5, -2.5,
+                         1.0, -1.0], dt)
+    if dt.kind == "b":
+        return np.array([False, True])
+    info = np.iinfo(dt)
+    return np.unique(np.array([info.min, info.min + 1, -7, -1, 0, 1, 7, info.max - 1, info.max]).clip(info.min)).astype(dt)
+
+
+def check_extremes(device: str, op: str, dtypes: tuple[str, ...], *operands: np.ndarray) -> None:
+    with np.errstate(all="ignore"):
+        want = ORACLE[op](*operands)
+    if device != "cpu" and want.dtype == np.float32:  # subnormal results are zero on the GPU
+        want = np.where(np.abs(want) < np.finfo(np.float32).tiny, np.copysign(np.float32(0), want), want)
+    got = getattr(accel, op)(*(accel.asarray(x, device=device) for x in operands))
+    assert got.dtype == want.dtype, (op, dtypes)
+    if want.dtype.kind == "f":
+        np.testing.assert_allclose(host(got), want, rtol=2e-6 if want.dtype == np.float32 else 1e-13, atol=0,
+                                   equal_nan=True, err_msg=f"{op}{dtypes}")
+    else:
+        np.testing.assert_array_equal(host(got), want, err_msg=f"{op}{dtypes}")
+
+
+@pytest.mark.parametrize("op", BINARY)
+def test_binary_extremes_match_numpy(device, op):
+    """Every pair of extreme values, for every dtype pair the op supports: overflow wraps, NaN and
+    inf propagate as in NumPy."""
+    for dtypes in itertools.product(DTYPES, repeat=2):
+        if numpy_supports(op, *dtypes):
+            a, b = np.meshgrid(*(extremes(d) for d in dtypes), indexing="ij")
+            if op == "pow" and np.result_type(a, b).kind in "iu":
+                b = np.where(b < 0, b.dtype.type(0), b)  # integers to negative powers raise, in NumPy too
+            check_extremes(device, op, dtypes, a, b)
+
+
+@pytest.mark.parametrize("op", UNARY)
+def test_unary_extremes_match_numpy(device, op):
+    for dtype in DTYPES:
+        if numpy_supports(op, dtype):
+            check_extremes(device, op, (dtype,), extremes(dtype))
 
 
 @pytest.mark.parametrize("op", ["add", "multiply", "maximum", "greater", "pow", "divide"])

@@ -13,8 +13,42 @@ from typing import Any, Callable
 
 import numba as nb
 import numpy as np
+from numba.extending import overload
 
 from ..dispatch import register
+
+
+def wrap(x, like):
+    """``x`` in ``like``'s type, wrapping as NumPy does: Numba widens small ints to int64,
+    which matters where a kernel uses an intermediate result before returning it."""
+    return type(like)(x)
+
+
+@overload(wrap)
+def _wrap_compiled(x, like):
+    target = like  # compiled, the argument is its Numba type: cast to it
+    return lambda x, like: target(x)
+
+
+def power(a, b):
+    """``a ** b`` with NumPy's integer semantics: Numba's int ``**`` turns to float pow above 2**16."""
+    return a ** b
+
+
+@overload(power)
+def _power_compiled(a, b):
+    if not isinstance(a, nb.types.Integer):
+        return lambda a, b: a ** b
+
+    def by_squaring(a, b):  # wraps on overflow, for any exponent
+        r = 1
+        while b > 0:
+            if b & 1:
+                r *= a
+            a *= a
+            b >>= 1
+        return r
+    return by_squaring
 
 
 def add(a, b): return a + b
@@ -23,7 +57,7 @@ def multiply(a, b): return a * b
 def divide(a, b): return a / b
 def floor_divide(a, b): return a if b == -1 and a < 0 and a == -a else a // b  # lowest int // -1 wraps, as in NumPy
 def remainder(a, b): return a % b
-def pow(a, b): return a ** b
+def pow(a, b): return power(a, b)
 def maximum(a, b): return max(a, b) if b == b else b     # NaN in either propagates (Numba's max
 def minimum(a, b): return min(a, b) if b == b else b     # keeps a NaN a); 4% faster than a ?: chain
 def greater(a, b): return a > b
@@ -39,12 +73,12 @@ def exp(a): return np.exp(a)
 def log(a): return np.log(a)
 def sqrt(a): return np.sqrt(a)
 def tanh(a): return np.tanh(a)
-def relu(a): return a if a > 0 or a != a else a - a      # a - a: a zero of a's type
+def relu(a): return a if a > 0 or a != a else 0          # 0 is cast to the loop's dtype
 
 
 def add_relu(a, b):
-    s = a + b
-    return s if s > 0 or s != s else s - s
+    s = wrap(a + b, a)
+    return s if s > 0 or s != s else 0
 
 
 SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
