@@ -244,13 +244,13 @@ class HostCuda:
                                "__syncthreads()")
 
 
-def _flush_subnormals(x: np.ndarray) -> HostArray:
-    """A float32 array as a kernel reads or leaves it: CuPy compiles with ``-ftz=true``
+def flush_subnormals(x: np.ndarray) -> np.ndarray:
+    """A float32 array as a GPU kernel reads or leaves it: CuPy compiles with ``-ftz=true``
     (cupy/cuda/compiler.py), so float32 subnormals are (signed) zeros to its kernels.
     The emulator applies this where elementwise kernels read and write memory."""
     if x.dtype == np.float32:
         x = np.where(np.abs(x) < np.finfo(np.float32).tiny, np.copysign(np.float32(0), x), x)
-    return x.view(HostArray)
+    return x
 
 
 class ElementwiseKernel:
@@ -296,14 +296,14 @@ class ElementwiseKernel:
         if 0 not in shape:
             kernel = symbol(self.name, {t: d.name for t, d in dtype.items() if t not in FIXED})
             assert self.cuda.elementwise[kernel].body == self.operation, f"{kernel} was built from another body"
-            ins = [_flush_subnormals(np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype[t]), shape)))
-                   for (t, _), a in zip(self.ins, args[:nin])]
+            ins = [flush_subnormals(np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype[t]), shape)))
+                   .view(HostArray) for (t, _), a in zip(self.ins, args[:nin])]
             work = [np.ascontiguousarray(o).view(HostArray) for o in outs]  # outputs may be read too (``p += v``)
             for w in work:
-                w[...] = _flush_subnormals(w)
+                w[...] = flush_subnormals(w)
             self.cuda.launch(kernel, (2,), (32,), (*ins, *work, np.int64(np.prod(shape))))
             for o, w in zip(outs, work):
-                w[...] = _flush_subnormals(w)
+                w[...] = flush_subnormals(w)
                 if not np.shares_memory(o, w):
                     o[...] = w
         return outs[0] if len(outs) == 1 else tuple(outs)

@@ -30,6 +30,18 @@ def _wrap_compiled(x, like):
     return lambda x, like: target(x)
 
 
+def floor_div(a, b):
+    """``a // b`` with NumPy's integer semantics: the lowest int // -1 wraps to itself (Numba gives 0)."""
+    return a // b
+
+
+@overload(floor_div)
+def _floor_div_compiled(a, b):
+    if not isinstance(a, nb.types.Integer):
+        return lambda a, b: a // b
+    return lambda a, b: -a if b == -1 else a // b  # -a wraps; the machine divide would trap
+
+
 def power(a, b):
     """``a ** b`` with NumPy's integer semantics: Numba's int ``**`` turns to float pow above 2**16."""
     return a ** b
@@ -55,7 +67,7 @@ def add(a, b): return a + b
 def subtract(a, b): return a - b
 def multiply(a, b): return a * b
 def divide(a, b): return a / b
-def floor_divide(a, b): return a if b == -1 and a < 0 and a == -a else a // b  # lowest int // -1 wraps, as in NumPy
+def floor_divide(a, b): return floor_div(a, b)
 def remainder(a, b): return a % b
 def pow(a, b): return power(a, b)
 def maximum(a, b): return max(a, b) if b == b else b     # NaN in either propagates (Numba's max
