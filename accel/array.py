@@ -45,6 +45,14 @@ class Array:
         return self._data.dtype
 
     @property
+    def itemsize(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.nbytes
+
+    @property
     def device(self) -> Device:
         return self._device
 
@@ -74,6 +82,15 @@ class Array:
         from .manipulation import flatten
         return flatten(self)
 
+    def transpose(self, *axes: int | tuple[int, ...]) -> "Array":
+        """NumPy's ``x.transpose()``: the axes reversed, or in the order given."""
+        from .manipulation import transpose
+        return transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes or None)
+
+    def copy(self) -> "Array":
+        """A copy on the same device (views share their buffer; a copy does not)."""
+        return Array(self._data.copy(), self._device)
+
     def astype(self, dtype: Any, copy: bool = True) -> "Array":
         """A copy converted to ``dtype`` (no copy when ``copy=False`` and the dtype already matches)."""
         dt = _dt.as_dtype(dtype)
@@ -101,6 +118,10 @@ class Array:
             return np.array(self._data, dtype=dtype)
         return np.asarray(self._data, dtype=dtype)
 
+    def tolist(self) -> Any:
+        """The data as nested Python lists of Python scalars (a scalar for a 0-d array)."""
+        return self.numpy().tolist()
+
     def item(self) -> Any:
         """The one element of a size-1 array, as a Python scalar."""
         if self.size != 1:
@@ -127,6 +148,25 @@ class Array:
 
     def __str__(self) -> str:
         return str(self.numpy())
+
+    # -- reductions: NumPy's method forms of accel.sum, accel.max, ... -------
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+        return _red.sum(self, axis, keepdims)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+        return _red.mean(self, axis, keepdims)
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+        return _red.max(self, axis, keepdims)
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+        return _red.min(self, axis, keepdims)
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> "Array":
+        return _red.argmax(self, axis, keepdims)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> "Array":
+        return _red.argmin(self, axis, keepdims)
 
     # -- indexing -----------------------------------------------------------
     def _key(self, key: Any) -> Any:
@@ -157,8 +197,8 @@ class Array:
             if value._device != self._device:
                 raise ValueError(f"cannot assign an array on '{value._device}' into one on '{self._device}'")
             value = value._data
-        elif not isinstance(value, (int, float, bool)):
-            raise TypeError(f"can only assign Arrays or Python scalars, not {type(value).__name__}")
+        elif not isinstance(value, (int, float, bool, np.generic)):
+            raise TypeError(f"can only assign Arrays or scalars, not {type(value).__name__}")
         self._data[self._key(key)] = value
 
     # -- operators ----------------------------------------------------------
@@ -197,3 +237,5 @@ class Array:
 
 from . import elementwise as _ew  # noqa: E402  (the operators' front ends import Array)
 from . import linalg as _la  # noqa: E402
+from . import reduce as _red  # noqa: E402
+from .reduce import Axis  # noqa: E402

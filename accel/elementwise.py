@@ -2,8 +2,9 @@
 
 Every op follows NumPy: broadcasting of any rank (operands are never
 materialised), NumPy 2's dtype promotion (a Python scalar takes the array's
-dtype), and an optional ``out=``. Each op names the NumPy ufunc whose type
-rules it follows; the backends supply the kernels under the same name.
+dtype, a NumPy scalar keeps its own), and an optional ``out=``. Each op names
+the NumPy ufunc whose type rules it follows; the backends supply the kernels
+under the same name.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from . import dtypes as _dt
 from .array import Array
 from .dispatch import broadcast_shapes, kernel, same_device
 
-Scalar = Union[bool, int, float]
+Scalar = Union[bool, int, float, np.generic]
 Operand = Union[Array, Scalar]
 
 #: op name -> the NumPy ufunc whose dtype rules it follows (None: special rule below).
@@ -34,14 +35,16 @@ RULES: dict[str, np.ufunc | None] = {
 
 
 def _type_of(x: Operand) -> Any:
-    """What NumPy's promotion sees: an array's dtype, or a Python scalar's weak type."""
+    """What NumPy's promotion sees: an array's or NumPy scalar's dtype, or a Python scalar's weak type."""
     if isinstance(x, Array):
+        return x.dtype
+    if isinstance(x, np.generic):  # np.float32(2) is typed, as in NumPy 2 (NEP 50)
         return x.dtype
     if isinstance(x, bool):
         return _dt.bool_
     if isinstance(x, (int, float)):
         return type(x)
-    raise TypeError(f"operands must be accel Arrays or Python scalars, not {type(x).__name__}"
+    raise TypeError(f"operands must be accel Arrays or scalars, not {type(x).__name__}"
                     + ("; convert NumPy arrays with accel.asarray()" if isinstance(x, np.ndarray) else ""))
 
 

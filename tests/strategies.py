@@ -37,8 +37,8 @@ def arrays(draw, dtype: str, shape, strided: bool = True, **kw) -> np.ndarray:
     return draw(hnp.arrays(dtype, shape, elements=values(dtype, **kw)))
 
 
-def shapes(min_dims: int = 0, max_dims: int = 4, max_side: int = 5):
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=max_side)
+def shapes(min_dims: int = 0, max_dims: int = 4, max_side: int = 5, min_side: int = 0):
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 
 def broadcastable(num: int = 2, max_dims: int = 4):

@@ -19,7 +19,9 @@ def test_asarray_round_trip_and_attributes(device, data, dt):
     a = data.draw(arrays(dt, data.draw(shapes())))
     x = accel.asarray(a, device=device)
     assert (x.shape, x.ndim, x.size, x.dtype, x.device) == (a.shape, a.ndim, a.size, a.dtype, device)
+    assert (x.itemsize, x.nbytes) == (a.itemsize, a.nbytes)
     np.testing.assert_array_equal(host(x), a)
+    assert x.tolist() == a.tolist()
     assert x.to_device(device) is x
 
 
@@ -58,10 +60,15 @@ def test_indexing_like_numpy(device):
     np.testing.assert_array_equal(host(x[2 * n: 2 * (n + 1)]), a[2:4])
     idx = np.array([5, 0, 2, -1])
     np.testing.assert_array_equal(host(x[accel.asarray(idx, device=device)]), a[idx])
+    y = x.copy()
     x[0] = 0
     x[1, 2:4] = accel.ones(28, dtype="int64", device=device)
-    a[0], a[1, 2:4] = 0, 1
+    x[2, 3] = np.int32(-7)
+    a[0], a[1, 2:4], a[2, 3] = 0, 1, -7
     np.testing.assert_array_equal(host(x), a)
+    assert host(y)[0].any() and host(y)[2, 3, 0] != -7  # the copy kept the old values
+    with pytest.raises(TypeError, match="can only assign Arrays or scalars, not ndarray"):
+        x[0] = a[1]
     with pytest.raises(IndexError, match="out of bounds for axis 0 with size 6"):
         x[accel.asarray([6], device=device)]
     with pytest.raises(IndexError):

@@ -63,6 +63,19 @@ def test_argreductions_match_numpy(device, op, data, dt, keepdims):
     np.testing.assert_array_equal(host(got), want)
 
 
+@given(data=st.data(), dt=st.sampled_from(DTYPES), keepdims=st.booleans())
+def test_methods_are_the_functions(device, data, dt, keepdims):
+    """x.sum(...), x.argmax(...) etc. are accel.sum(x, ...), accel.argmax(x, ...)."""
+    a = data.draw(arrays(dt, data.draw(shapes(min_dims=1, max_dims=3, min_side=1, max_side=5))))
+    x = accel.asarray(a, device=device)
+    axis = data.draw(axes_for(a.ndim))
+    for op in REDUCTIONS:
+        np.testing.assert_array_equal(host(getattr(x, op)(axis, keepdims)), host(getattr(accel, op)(x, axis, keepdims)))
+    axis = data.draw(st.none() | st.integers(-a.ndim, a.ndim - 1))
+    for op in ("argmax", "argmin"):
+        np.testing.assert_array_equal(host(getattr(x, op)(axis=axis, keepdims=keepdims)), getattr(np, op)(a, axis, keepdims=keepdims))
+
+
 def test_nan_propagates_in_max(device):
     a = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, 6.0]], np.float32)
     x = accel.asarray(a, device=device)
@@ -92,6 +105,9 @@ def test_shape_ops_match_numpy(device, data, dt):
     perm = data.draw(st.permutations(range(a.ndim)))
     np.testing.assert_array_equal(host(accel.permute_dims(x, perm)), np.transpose(a, perm))
     np.testing.assert_array_equal(host(x.T), a.T)
+    np.testing.assert_array_equal(host(x.transpose()), a.transpose())
+    np.testing.assert_array_equal(host(x.transpose(*perm)), a.transpose(*perm))
+    np.testing.assert_array_equal(host(x.transpose(perm)), a.transpose(perm))
     np.testing.assert_array_equal(host(accel.flatten(x)), a.reshape(-1))
     if a.size:  # -1 is ambiguous for an empty array, in NumPy too
         np.testing.assert_array_equal(host(x.reshape(-1, *a.shape[1:])), a.reshape(-1, *a.shape[1:]))
