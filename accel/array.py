@@ -178,16 +178,21 @@ class Array:
         if isinstance(key, Array):
             if key._device != self._device:
                 raise ValueError(f"index array is on '{key._device}' but the array is on '{self._device}'")
+            if key.dtype == _dt.bool_:  # a mask over the leading axes, as NumPy's x[x > 0]
+                if key.shape != self.shape[:key.ndim]:
+                    raise IndexError(f"boolean index of shape {key.shape} does not match the array's "
+                                     f"leading axes {self.shape[:key.ndim]} (shape {self.shape})")
+                return key._data
             if key.dtype.kind not in "iu":
-                raise IndexError(f"only integer index arrays are supported, got dtype {key.dtype}")
+                raise IndexError(f"index arrays must have an integer or bool dtype, got {key.dtype}")
             if self.ndim == 0:
                 raise IndexError("a 0-d array cannot be indexed by an array")
             n = self.shape[0]
             if key.size and (int(key._data.min()) < -n or int(key._data.max()) >= n):
                 raise IndexError(f"index array has values out of bounds for axis 0 with size {n}")
             return key._data
-        raise IndexError(f"unsupported index {key!r}: use integers, slices, None, ... "
-                         "or a 1-d integer Array")
+        raise IndexError(f"unsupported index {key!r}: use integers, slices, None, ..., "
+                         "a 1-d integer Array or a boolean mask Array")
 
     def __getitem__(self, key: Any) -> "Array":
         return Array(self._data[self._key(key)], self._device)

@@ -69,6 +69,15 @@ def test_indexing_like_numpy(device):
     assert host(y)[0].any() and host(y)[2, 3, 0] != -7  # the copy kept the old values
     with pytest.raises(TypeError, match="can only assign Arrays or scalars, not ndarray"):
         x[0] = a[1]
+    for mask in [a > 100, a[:, 0, 0] % 2 == 0, a[:, :, 3] < 50, np.ones((), bool)]:
+        np.testing.assert_array_equal(host(x[accel.asarray(mask, device=device)]), a[mask])
+    x[x > 200] = -1
+    a[a > 200] = -1
+    np.testing.assert_array_equal(host(x), a)
+    with pytest.raises(IndexError, match=r"boolean index of shape \(28,\) does not match the array's leading axes \(6,\)"):
+        x[accel.asarray(a[0, 0] > 0, device=device)]
+    with pytest.raises(IndexError, match="integer or bool dtype, got float32"):
+        x[accel.zeros(2, device=device)]
     with pytest.raises(IndexError, match="out of bounds for axis 0 with size 6"):
         x[accel.asarray([6], device=device)]
     with pytest.raises(IndexError):
