@@ -70,7 +70,7 @@ def test_softmax_cross_entropy(gpu, shape, dtype):
     np.testing.assert_allclose(grad, (p - np.eye(shape[1])[labels]) / shape[0], **tolerance(dtype))
 
 
-@pytest.mark.parametrize("shape", NN_SHAPES + [(300, 3)])
+@pytest.mark.parametrize("shape", NN_SHAPES + [(300, 3), (37, 70), (128, 512)])
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_bias_relu_and_backwards(gpu, shape, dtype):
     rng = np.random.default_rng(sum(shape))

@@ -2,7 +2,8 @@
 
 Elementwise ones are CuPy ``ElementwiseKernel``s; the row-wise ones (softmax,
 softmax + crossentropy, the bias gradient) are templated ``RawModule``
-kernels in SOURCE: one block per row, reducing in shared memory.
+kernels in SOURCE that reduce in shared memory: one block per row, or for the
+bias gradient one block per 32 columns.
 """
 from __future__ import annotations
 
@@ -26,15 +27,19 @@ __device__ float accel_neg_inf(float) { return __int_as_float(0xff800000); }
 __device__ double accel_neg_inf(double) { return __longlong_as_double(0xfff0000000000000ULL); }
 
 template <typename R>
-__device__ R accel_block_reduce(R v, bool take_max) {
-    /* every thread of the (power-of-two sized) block gets the block's max or sum */
+__device__ R accel_block_reduce(R v, bool take_max, int lane = threadIdx.x, int lanes = blockDim.x,
+                                int column = 0, int columns = 1) {
+    /* the max or sum of v over a block's `lanes` (a power of two) in each of its `columns`;
+       every thread gets its column's result. By default: over the whole 1-D block */
     extern __shared__ unsigned char accel_shared[];
-    R* shared = reinterpret_cast<R*>(accel_shared);
-    int t = threadIdx.x;
-    shared[t] = v;
+    R* shared = reinterpret_cast<R*>(accel_shared) + column;
+    shared[lane * columns] = v;
     __syncthreads();
-    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (t < s) shared[t] = take_max ? max(shared[t], shared[t + s]) : shared[t] + shared[t + s];
+    for (int s = lanes / 2; s > 0; s >>= 1) {
+        if (lane < s) {
+            R a = shared[lane * columns], b = shared[(lane + s) * columns];
+            shared[lane * columns] = take_max ? max(a, b) : a + b;
+        }
         __syncthreads();
     }
     R r = shared[0];
@@ -91,17 +96,20 @@ __global__ void accel_softmax_backward(const T* g, const T* y, T* out, int n) {
 
 template <typename T>
 __global__ void accel_bias_relu_backward(const T* g, const T* y, T* dx, T* db, int rows, int n) {
-    /* one thread per column: the relu mask and the bias gradient's column sum in one pass */
+    /* the relu mask and the bias gradient's column sums in one pass: a block takes blockDim.x
+       columns (a warp reads consecutive ones), its blockDim.y lanes take every blockDim.y-th row */
     int j = blockIdx.x * blockDim.x + threadIdx.x;
-    if (j >= n) return;
     T acc = 0;
-    for (int i = 0; i < rows; ++i) {
-        size_t k = (size_t)i * n + j;
-        T d = y[k] > 0 ? g[k] : T(0);
-        dx[k] = d;
-        acc += d;
+    if (j < n) {
+        for (int i = threadIdx.y; i < rows; i += blockDim.y) {
+            size_t k = (size_t)i * n + j;
+            T d = y[k] > 0 ? g[k] : T(0);
+            dx[k] = d;
+            acc += d;
+        }
     }
-    db[j] = acc;
+    acc = accel_block_reduce(acc, false, threadIdx.y, blockDim.y, threadIdx.x, blockDim.x);
+    if (j < n && threadIdx.y == 0) db[j] = acc;
 }
 """
 KERNELS = ("accel_softmax", "accel_softmax_cross_entropy", "accel_softmax_backward", "accel_bias_relu_backward")
@@ -121,6 +129,11 @@ def _function(name: str, dtype: np.dtype) -> Any:
 def _elementwise(name: str) -> Any:
     ins, outs, body = ELEMENTWISE[name]
     return cupy().ElementwiseKernel(ins, outs, body, f"accel_{name}")
+
+
+#: bias_relu_backward's block: 32 columns (one warp) x 16 row lanes; a (128, 512) batch gets
+#: 16 blocks of 8 rows a thread, where one thread per column gave 2 blocks of 128 rows
+BIAS_GRAD_BLOCK = (32, 16)
 
 
 def _row_launch(rows: int, n: int) -> tuple[tuple[int], tuple[int], int]:
@@ -189,8 +202,10 @@ def bias_relu_backward(grad: Any, y: Any) -> tuple[Any, Any]:
     rows, n = y.shape
     dx, db = cp.empty_like(y), cp.empty(n, dtype=y.dtype)
     if n:
-        _function("accel_bias_relu_backward", y.dtype)(((n + 255) // 256,), (256,),
-                                                       (g, y, dx, db, np.int32(rows), np.int32(n)))
+        columns, lanes = BIAS_GRAD_BLOCK
+        _function("accel_bias_relu_backward", y.dtype)(((n + columns - 1) // columns,), (columns, lanes),
+                                                       (g, y, dx, db, np.int32(rows), np.int32(n)),
+                                                       shared_mem=columns * lanes * y.dtype.itemsize)
     return dx, db
 
 
