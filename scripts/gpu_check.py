@@ -56,6 +56,9 @@ def timing_table() -> list[tuple[str, float, float]]:
     (z, cz), (bias, cbias) = pair((128, 512)), pair(512)
     rows.append(("bias + relu (128,512)", gpu_time(lambda: accel.bias_relu(z, bias)),
                  gpu_time(lambda: cp.maximum(cz + cbias, 0))))
+    (up, cup), (act, cact) = pair((128, 512)), pair((128, 512))
+    rows.append(("bias_relu_backward (128,512) vs where + sum", gpu_time(lambda: accel.bias_relu_backward(up, act)),
+                 gpu_time(lambda: (lambda d: d.sum(axis=0))(cp.where(cact > 0, cup, 0)))))
     (m1, cm1), (m2, cm2) = pair((128, 784)), pair((784, 512))
     rows.append(("matmul (128,784)@(784,512)", gpu_time(lambda: m1 @ m2), gpu_time(lambda: cm1 @ cm2)))
     (s1, cs1), (s2, cs2) = pair((2048, 2048)), pair((2048, 2048))
