@@ -6,7 +6,8 @@ runs each block's threads as coroutines that meet at every ``__syncthreads``
 (a barrier some threads never reach is reported, never a hang), in ascending
 or descending order (``threads_in_reverse``: a missing barrier changes results
 between the two), gives each block a shared-memory buffer filled with NaN bytes
-(a read before a write shows), and runs blocks one after another. ``HostCupy`` stands in for the
+(a read before a write, or past the bytes the launch asked for, shows; a write
+past them is reported), and runs blocks one after another. ``HostCupy`` stands in for the
 ``cupy`` module: NumPy for the array functions, and ``ElementwiseKernel`` and
 ``RawModule`` that follow CuPy's rules for binding types to placeholders and
 passing kernel arguments (cupy/_core/_kernel.pyx, cupy/cuda/function.pyx),
@@ -18,7 +19,8 @@ for the whole front end.
 What it cannot show: CuPy's own behaviour beyond what HostCupy models (type
 binding, -ftz=true at elementwise kernels, argmax on NaNs), races that no thread
 order between barriers reveals (warps run in lockstep on a GPU, threads run whole
-here), GPU timing, or out-of-bounds accesses (a kernel indexes host memory unchecked).
+here), GPU timing, or out-of-bounds accesses to global memory (a kernel indexes host
+memory unchecked).
 """
 from __future__ import annotations
 
@@ -99,7 +101,8 @@ template <typename... A> int signature(void (*)(A...), int* codes) {
 template <typename... A, std::size_t... I> void call(void (*f)(A...), void** args, std::index_sequence<I...>) {
     f(*static_cast<A*>(args[I])...);
 }
-template <typename... A> int launch(void (*f)(A...), const unsigned* grid, const unsigned* block, void** args) {
+template <typename... A>
+int launch(void (*f)(A...), const unsigned* grid, const unsigned* block, void** args, unsigned shared_bytes) {
     unsigned n = block[0] * block[1] * block[2];
     unsigned long blocks = (unsigned long)grid[0] * grid[1] * grid[2];
     grid_dim = {grid[0], grid[1], grid[2]};
@@ -132,6 +135,8 @@ template <typename... A> int launch(void (*f)(A...), const unsigned* grid, const
             if (done == n) break;
             if (done) return 1;  // some threads returned while others wait at a __syncthreads()
         }
+        for (std::size_t i = shared_bytes; i < sizeof accel_shared; ++i)
+            if (accel_shared[i] != 0xff) return 2;  // a write past the shared memory the launch asked for
     }
     return 0;
 }
@@ -155,8 +160,8 @@ def _entry_points(functions: list[str]) -> str:
     """extern "C" signature_<i>/launch_<i> for each kernel function, by its index in ``functions``."""
     return "".join(
         f'extern "C" int signature_{i}(int* c) {{ return accel_emu::signature(&{f}, c); }}\n'
-        f'extern "C" int launch_{i}(const unsigned* g, const unsigned* b, void** a)'
-        f' {{ return accel_emu::launch(&{f}, g, b, a); }}\n' for i, f in enumerate(functions))
+        f'extern "C" int launch_{i}(const unsigned* g, const unsigned* b, void** a, unsigned s)'
+        f' {{ return accel_emu::launch(&{f}, g, b, a, s); }}\n' for i, f in enumerate(functions))
 
 
 def build(cache: Path) -> "HostCuda":
@@ -239,9 +244,12 @@ class HostCuda:
             keep.append(value)
             ptrs[i] = ctypes.addressof(value) if isinstance(value, ctypes.c_void_p) else value.ctypes.data
         dims = [(ctypes.c_uint * 3)(*d) for d in (grid, block)]
-        if getattr(self.lib, f"launch_{self.index[name]}")(dims[0], dims[1], ptrs):
+        failed = getattr(self.lib, f"launch_{self.index[name]}")(dims[0], dims[1], ptrs, ctypes.c_uint(shared_mem))
+        if failed == 1:
             raise RuntimeError(f"{name}: deadlock, some threads of a block returned while others wait at "
                                "__syncthreads()")
+        if failed == 2:
+            raise RuntimeError(f"{name}: wrote past the {shared_mem} bytes of shared memory the launch asked for")
 
 
 def flush_subnormals(x: np.ndarray) -> np.ndarray:

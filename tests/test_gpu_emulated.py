@@ -110,6 +110,9 @@ def test_the_emulator_checks_what_a_gpu_would_not(gpu):
         kernel((2,), (32,), (dev(np.ones((3, 2), np.float32)).T, x, np.int32(3)), shared_mem=128)
     with pytest.raises(ValueError, match="invalid launch configuration"):
         kernel((0,), (32,), (x, x, np.int32(3)), shared_mem=128)
+    kernel((2,), (32,), (x, x, np.int32(3)), shared_mem=256)  # 32 threads, a double each
+    with pytest.raises(RuntimeError, match="wrote past the 128 bytes of shared memory the launch asked for"):
+        kernel((2,), (32,), (x, x, np.int32(3)), shared_mem=128)
     with pytest.raises(TypeError, match="Type is mismatched"):
         gpu.nn.sgd_update(x, x.astype(np.float64), 0.1, 0.0, None)
 
