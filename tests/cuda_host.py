@@ -7,7 +7,8 @@ runs each block's threads as coroutines that meet at every ``__syncthreads``
 or descending order (``threads_in_reverse``: a missing barrier changes results
 between the two), gives each block a shared-memory buffer filled with NaN bytes
 (a read before a write, or past the bytes the launch asked for, shows; a write
-past them is reported), and runs blocks one after another. ``HostCupy`` stands in for the
+past them is reported), passes each array between NaN guard bytes (the same for
+reads and writes outside it), and runs blocks one after another. ``HostCupy`` stands in for the
 ``cupy`` module: NumPy for the array functions, and ``ElementwiseKernel`` and
 ``RawModule`` that follow CuPy's rules for binding types to placeholders and
 passing kernel arguments (cupy/_core/_kernel.pyx, cupy/cuda/function.pyx),
@@ -19,8 +20,8 @@ for the whole front end.
 What it cannot show: CuPy's own behaviour beyond what HostCupy models (type
 binding, -ftz=true at elementwise kernels, argmax on NaNs), races that no thread
 order between barriers reveals (warps run in lockstep on a GPU, threads run whole
-here), GPU timing, or out-of-bounds accesses to global memory (a kernel indexes host
-memory unchecked).
+here), GPU timing, or accesses far outside a buffer (past its guard bytes) or into
+memory passed to a kernel twice.
 """
 from __future__ import annotations
 
@@ -153,6 +154,7 @@ extern "C" void accel_emu_reverse(int on) { accel_emu::reverse = on; }
 
 MAX_SHARED = 48 * 1024  # bytes of dynamic shared memory a launch may ask for without opting in
 MAX_THREADS = 1024      # threads per block
+GUARD = 256             # NaN bytes either side of each array a kernel gets: reads past it show, writes are reported
 FIXED = set(CTYPES)  # type names that are dtypes, not placeholders
 
 
@@ -227,7 +229,8 @@ class HostCuda:
         codes = self.signature(name)
         if len(args) != len(codes):
             raise TypeError(f"{name} takes {len(codes)} arguments, {len(args)} given")
-        keep, ptrs = [], (ctypes.c_void_p * len(args))()
+        keep, ptrs, guarded = [], (ctypes.c_void_p * len(args))(), []
+        arrays = [a for a in args if isinstance(a, np.ndarray)]
         for i, (arg, code) in enumerate(zip(args, codes)):
             if isinstance(arg, np.ndarray):
                 if not isinstance(arg, HostArray):
@@ -235,7 +238,14 @@ class HostCuda:
                 if not arg.flags.c_contiguous:
                     raise ValueError(f"{name}: argument {i} is a non-contiguous array; a raw kernel sees only its "
                                      "buffer")
-                value, got = ctypes.c_void_p(arg.ctypes.data), 100000 + ord(arg.dtype.kind) * 16 + arg.itemsize
+                got = 100000 + ord(arg.dtype.kind) * 16 + arg.itemsize
+                if sum(np.shares_memory(arg, a) for a in arrays) == 1:  # its own buffer: pass it between guards
+                    padded = np.full(arg.nbytes + 2 * GUARD, 0xff, np.uint8)
+                    padded[GUARD:GUARD + arg.nbytes] = arg.reshape(-1).view(np.uint8)
+                    guarded.append((i, arg, padded))
+                    value = ctypes.c_void_p(padded.ctypes.data + GUARD)
+                else:  # the same memory passed twice: as it is
+                    value = ctypes.c_void_p(arg.ctypes.data)
             else:  # CuPy passes a Python int as int64, a float as float64, a NumPy scalar in its own dtype
                 value = np.array(arg, dtype=arg.dtype if isinstance(arg, np.generic) else type(arg))
                 got = ord(value.dtype.kind) * 16 + value.itemsize
@@ -250,6 +260,15 @@ class HostCuda:
                                "__syncthreads()")
         if failed == 2:
             raise RuntimeError(f"{name}: wrote past the {shared_mem} bytes of shared memory the launch asked for")
+        for i, arg, padded in guarded:
+            if (padded[:GUARD] != 0xff).any() or (padded[GUARD + arg.nbytes:] != 0xff).any():
+                raise RuntimeError(f"{name}: wrote outside argument {i}'s buffer of {arg.nbytes} bytes")
+            inside, before = padded[GUARD:GUARD + arg.nbytes], arg.reshape(-1).view(np.uint8)
+            if not arg.flags.writeable:
+                if (inside != before).any():
+                    raise RuntimeError(f"{name}: wrote into argument {i}, a read-only array")
+            else:
+                before[...] = inside
 
 
 def flush_subnormals(x: np.ndarray) -> np.ndarray:

@@ -113,6 +113,8 @@ def test_the_emulator_checks_what_a_gpu_would_not(gpu):
     kernel((2,), (32,), (x, x, np.int32(3)), shared_mem=256)  # 32 threads, a double each
     with pytest.raises(RuntimeError, match="wrote past the 128 bytes of shared memory the launch asked for"):
         kernel((2,), (32,), (x, x, np.int32(3)), shared_mem=128)
+    with pytest.raises(RuntimeError, match="wrote outside argument 1's buffer of 24 bytes"):
+        kernel((2,), (32,), (dev(np.ones((2, 4), np.float32)), x, np.int32(4)), shared_mem=256)  # out too small
     with pytest.raises(TypeError, match="Type is mismatched"):
         gpu.nn.sgd_update(x, x.astype(np.float64), 0.1, 0.0, None)
 
