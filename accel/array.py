@@ -151,21 +151,27 @@ class Array:
 
     # -- reductions: NumPy's method forms of accel.sum, accel.max, ... -------
     def sum(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+        """``accel.sum(x, axis, keepdims)``."""
         return _red.sum(self, axis, keepdims)
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+        """``accel.mean(x, axis, keepdims)``."""
         return _red.mean(self, axis, keepdims)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+        """``accel.max(x, axis, keepdims)``."""
         return _red.max(self, axis, keepdims)
 
     def min(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+        """``accel.min(x, axis, keepdims)``."""
         return _red.min(self, axis, keepdims)
 
     def argmax(self, axis: int | None = None, keepdims: bool = False) -> "Array":
+        """``accel.argmax(x, axis, keepdims)``."""
         return _red.argmax(self, axis, keepdims)
 
     def argmin(self, axis: int | None = None, keepdims: bool = False) -> "Array":
+        """``accel.argmin(x, axis, keepdims)``."""
         return _red.argmin(self, axis, keepdims)
 
     # -- indexing -----------------------------------------------------------
