@@ -124,8 +124,10 @@ def add_relu(a, b):
     return s if order_key(s) > 0 or s != s else 0
 
 
-def relu_mask(g, y):  # nn's relu_backward; kept here because Numba's disk cache of a function
-    return g if order_key(y) > 0 else 0  # does not see changes to helpers in other files
+def relu_mask(g, y):
+    """nn's relu_backward. It sits beside order_key because Numba's disk cache of a function
+    does not notice changes to the helpers it calls in other files."""
+    return g if order_key(y) > 0 else 0
 
 
 SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
