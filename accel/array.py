@@ -150,19 +150,19 @@ class Array:
         return str(self.numpy())
 
     # -- reductions: NumPy's method forms of accel.sum, accel.max, ... -------
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+    def sum(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
         """``accel.sum(x, axis, keepdims)``."""
         return _red.sum(self, axis, keepdims)
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+    def mean(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
         """``accel.mean(x, axis, keepdims)``."""
         return _red.mean(self, axis, keepdims)
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+    def max(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
         """``accel.max(x, axis, keepdims)``."""
         return _red.max(self, axis, keepdims)
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> "Array":
+    def min(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
         """``accel.min(x, axis, keepdims)``."""
         return _red.min(self, axis, keepdims)
 
@@ -249,4 +249,3 @@ class Array:
 from . import elementwise as _ew  # noqa: E402  (the operators' front ends import Array)
 from . import linalg as _la  # noqa: E402
 from . import reduce as _red  # noqa: E402
-from .reduce import Axis  # noqa: E402
