@@ -14,6 +14,7 @@ from typing import Any, Callable
 import numba as nb
 import numpy as np
 from llvmlite import ir
+from numba.core import cgutils
 from numba.extending import intrinsic, overload
 
 from ..dispatch import register
@@ -60,8 +61,32 @@ def _order_key_compiled(x):
     return lambda x: x
 
 
+def _fp_signal(op: str, x: float, y: float):
+    """An intrinsic that returns its argument after computing ``x op y`` in float64 for its
+    side effect alone: the CPU floating-point flag it raises. NumPy's integer loops report
+    x // 0 and the lowest int // -1 this way, and NumPy checks the flags after every loop. The
+    constrained (``fpexcept.strict``) form keeps LLVM from folding or dropping the unused op."""
+    @intrinsic
+    def signal(typingctx, value):
+        def codegen(context, builder, signature, args):
+            f64, meta = ir.DoubleType(), ir.MetaDataType()
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(f64, [f64, f64, meta, meta]),
+                                                f"llvm.experimental.constrained.{op}.f64")
+            builder.call(fn, [ir.Constant(f64, x), ir.Constant(f64, y),
+                              ir.MetaDataString(builder.module, "round.tonearest"),
+                              ir.MetaDataString(builder.module, "fpexcept.strict")])
+            return args[0]
+        return value(value), codegen
+    return signal
+
+
+_signal_divide_by_zero = _fp_signal("fdiv", 1.0, 0.0)
+_signal_overflow = _fp_signal("fmul", 1e308, 1e308)
+
+
 def floor_div(a, b):
-    """``a // b`` with NumPy's integer semantics: the lowest int // -1 wraps to itself (Numba gives 0)."""
+    """``a // b`` with NumPy's integer semantics: x // 0 is 0 and the lowest int // -1 wraps to
+    itself (Numba gives 0), raising the flags NumPy's warnings come from."""
     return a // b
 
 
@@ -69,7 +94,27 @@ def floor_div(a, b):
 def _floor_div_compiled(a, b):
     if not isinstance(a, nb.types.Integer):
         return lambda a, b: a // b
-    return lambda a, b: -a if b == -1 else a // b  # -a wraps; the machine divide would trap
+
+    def int_floor_div(a, b):
+        if b == 0:
+            return _signal_divide_by_zero(a - a)
+        if b == -1:  # -a wraps; the machine divide would trap
+            negated = wrap(-a, a)
+            return _signal_overflow(negated) if negated == a and a != 0 else negated
+        return a // b
+    return int_floor_div
+
+
+def mod(a, b):
+    """``a % b`` with NumPy's integer semantics: x % 0 is 0 and raises the divide-by-zero flag."""
+    return a % b
+
+
+@overload(mod)
+def _mod_compiled(a, b):
+    if not isinstance(a, nb.types.Integer):
+        return lambda a, b: a % b
+    return lambda a, b: _signal_divide_by_zero(a - a) if b == 0 else a % b
 
 
 def power(a, b):
@@ -98,7 +143,7 @@ def subtract(a, b): return a - b
 def multiply(a, b): return a * b
 def divide(a, b): return a / b
 def floor_divide(a, b): return floor_div(a, b)
-def remainder(a, b): return a % b
+def remainder(a, b): return mod(a, b)
 def pow(a, b): return power(a, b)
 # ordered compares go through order_key (see there); x == x is False only for NaN
 def maximum(a, b): return a if a != a or (b == b and order_key(a) >= order_key(b)) else b  # NaN wins
