@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 from typing import Sequence, Union
 
 import numpy as np
@@ -53,6 +54,8 @@ def _reduce(op: str, x: Array, axis: Axis, keepdims: bool) -> Array:
     reduced = math.prod(x.shape[a] for a in axes)
     if op in ("max", "min", "argmax", "argmin") and reduced == 0:
         raise ValueError(f"{op}: zero-size array (shape {x.shape}) has no {op} along axis {axis}")
+    if op == "mean" and reduced == 0:
+        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=3)  # NumPy's words
     data = kernel(op, x.device)(x._data, axes, _result_dtype(op, x.dtype))
     if keepdims:
         data = data.reshape(tuple(1 if i in axes else n for i, n in enumerate(x.shape)))

@@ -88,6 +88,7 @@ def test_cli_end_to_end_on_a_slice(tmp_path, capsys, small_mnist):
     assert rc == 0 and "test accuracy" in capsys.readouterr().out
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # diverging is the point
 def test_cli_reports_divergence_with_epoch_and_step(capsys, small_mnist):
     rc = cli.main(["--limit", "1000", "--epochs", "1", "--lr", "1e6", "--quiet"])
     assert rc == 1

@@ -1,6 +1,8 @@
 """Reductions and shape ops against NumPy on random shapes, axes and dtypes."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
@@ -28,6 +30,7 @@ def axes_for(draw, ndim: int):
 
 
 @pytest.mark.parametrize("op", REDUCTIONS)
+@pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")  # checked below
 @given(data=st.data(), dt=st.sampled_from(DTYPES), keepdims=st.booleans())
 def test_reductions_match_numpy(device, op, data, dt, keepdims):
     a = data.draw(arrays(dt, data.draw(shapes(max_dims=4, max_side=6))))
@@ -81,6 +84,19 @@ def test_nan_propagates_in_max(device):
     x = accel.asarray(a, device=device)
     np.testing.assert_array_equal(host(accel.max(x, axis=1)), np.max(a, axis=1))
     np.testing.assert_array_equal(host(accel.argmax(x, axis=1)), np.argmax(a, axis=1))
+
+
+@pytest.mark.parametrize("shape, axis", [((0,), None), ((0, 3), 0), ((0, 3), 1), ((3, 0), 0), ((2, 0, 3), (0, 1))])
+def test_mean_of_empty_warns_as_numpy(device, shape, axis):
+    def mean_and_warnings(fn):
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+            warnings.simplefilter("always")
+            result = fn()
+        return result, ["Mean of empty slice" in str(w.message) for w in caught]
+    want, numpy_warned = mean_and_warnings(lambda: np.mean(np.zeros(shape, np.float32), axis=axis))
+    got, accel_warned = mean_and_warnings(lambda: accel.mean(accel.zeros(shape, device=device), axis=axis))
+    assert accel_warned == numpy_warned
+    np.testing.assert_array_equal(host(got), want)
 
 
 def test_large_float32_sum_is_accurate(device):
