@@ -51,14 +51,14 @@ def asarray(obj: Any, dtype: Any = None, device: DeviceLike | None = None, copy:
         out = out.astype(dtype, copy=bool(copy)) if dtype is not None else out
         return Array(out._data.copy(), out.device) if copy and out is obj else out
     dev = resolve(device)
-    host = np.asarray(obj)
-    if dtype is not None:
-        dt = _dt.as_dtype(dtype)
-    elif host.dtype.kind == "f" and not isinstance(obj, (np.ndarray, np.generic)):
-        dt = DEFAULT_FLOAT
-    else:
-        dt = _dt.default_dtype(host)
-    host = host.astype(dt, copy=bool(copy))
+    dt = None if dtype is None else _dt.as_dtype(dtype)
+    if isinstance(obj, (np.ndarray, np.generic)):
+        host = np.asarray(obj)  # an explicit dtype casts, as ndarray.astype does
+    else:  # Python data: NumPy raises OverflowError where an int does not fit dtype, never wraps
+        host = np.asarray(obj, dtype=dt)
+        if dt is None and host.dtype.kind == "f":
+            dt = DEFAULT_FLOAT
+    host = host.astype(dt or _dt.default_dtype(host), copy=bool(copy))
     return _place(host, dev)
 
 
@@ -123,6 +123,9 @@ def _generator(seed: int | None) -> np.random.Generator:
 
 def _random(method: str, params: tuple[float, float], shape: Shape, dtype: Any,
             device: DeviceLike | None, seed: int | None) -> Array:
+    if not all(isinstance(p, (int, float, np.integer, np.floating)) for p in params):
+        raise TypeError(f"{method}: the first two arguments are numbers, got {params!r}; "
+                        f"pass the shape as shape=, e.g. accel.{method}(shape=(2, 3))")
     dt = _dt.as_dtype(dtype or DEFAULT_FLOAT)
     if dt.kind != "f":
         raise TypeError(f"{method} needs a floating dtype, not {dt}")

@@ -39,6 +39,39 @@ def test_creation_defaults(device):
     np.testing.assert_array_equal(host(accel.zeros_like(accel.ones(2, device=device))), [0, 0])
 
 
+@given(values=st.lists(st.integers(-2**64, 2**64), max_size=4), dt=st.sampled_from([None, "int32", "int64", "uint8"]))
+def test_asarray_of_python_ints_never_wraps(device, values, dt):
+    """Python ints that do not fit raise OverflowError, as in NumPy, rather than wrap."""
+    try:
+        want = np.asarray(values, dtype=dt)
+        fits = want.dtype != object and (want.dtype != np.uint64 or not want.size or want.max() < 2**63)
+    except OverflowError:
+        fits = False
+    if not fits:
+        with pytest.raises((OverflowError, TypeError)) as error:  # TypeError: NumPy made an object array
+            accel.asarray(values, dtype=dt, device=device)
+        assert error.type is OverflowError or "unsupported dtype object" in str(error.value)
+        return
+    got = accel.asarray(values, dtype=dt, device=device)
+    assert got.dtype == (np.int64 if dt is None and values else np.dtype(dt or np.float32))
+    np.testing.assert_array_equal(host(got), want)
+
+
+def test_asarray_widens_other_numpy_ints_to_int64(device):
+    for dt in (np.int8, np.int16, np.uint16, np.uint32, np.uint64):
+        x = accel.asarray(np.array([0, 5, np.iinfo(dt).max if dt != np.uint64 else 2**63 - 1], dt), device=device)
+        assert x.dtype == np.int64 and host(x).tolist() == [0, 5, int(np.iinfo(dt).max if dt != np.uint64 else 2**63 - 1)]
+    with pytest.raises(OverflowError, match="uint64 value 18446744073709551615 does not fit int64"):
+        accel.asarray(np.array([1, 2**64 - 1], np.uint64), device=device)
+
+
+def test_random_rejects_a_shape_where_a_bound_goes():
+    with pytest.raises(TypeError, match=r"pass the shape as shape="):
+        accel.uniform((2, 3))
+    with pytest.raises(TypeError, match=r"normal: the first two arguments are numbers"):
+        accel.normal(0, (2, 3))
+
+
 def test_seeded_random_is_reproducible_and_device_independent(device):
     a = accel.uniform(-1, 1, (100,), seed=3, device=device)
     b = accel.uniform(-1, 1, (100,), seed=3, device="cpu")
