@@ -61,46 +61,58 @@ def _order_key_compiled(x):
     return lambda x: x
 
 
-def _fp_signal(op: str, x: float, y: float):
-    """An intrinsic that returns its argument after computing ``x op y`` in float64 for its
-    side effect alone: the CPU floating-point flag it raises. NumPy's integer loops report
-    x // 0 and the lowest int // -1 this way, and NumPy checks the flags after every loop. The
-    constrained (``fpexcept.strict``) form keeps LLVM from folding or dropping the unused op."""
-    @intrinsic
-    def signal(typingctx, value):
-        def codegen(context, builder, signature, args):
-            f64, meta = ir.DoubleType(), ir.MetaDataType()
-            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(f64, [f64, f64, meta, meta]),
-                                                f"llvm.experimental.constrained.{op}.f64")
-            builder.call(fn, [ir.Constant(f64, x), ir.Constant(f64, y),
-                              ir.MetaDataString(builder.module, "round.tonearest"),
-                              ir.MetaDataString(builder.module, "fpexcept.strict")])
-            return args[0]
-        return value(value), codegen
-    return signal
+@intrinsic
+def strict_divide(typingctx, x, y):
+    """``x / y`` for two floats of one type, with its floating-point flags guaranteed: LLVM's
+    constrained (``fpexcept.strict``) division is never folded, dropped or speculated into the
+    lanes of a vectorised loop that do not use it, as a plain ``/`` may be. NumPy reports the
+    flags it raises after the loop, so a kernel raises exactly the flags NumPy's loop would."""
+    if not (isinstance(x, nb.types.Float) and x == y):
+        return None
 
-
-_signal_divide_by_zero = _fp_signal("fdiv", 1.0, 0.0)
-_signal_overflow = _fp_signal("fmul", 1e308, 1e308)
+    def codegen(context, builder, signature, args):
+        t, meta = args[0].type, ir.MetaDataType()
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(t, [t, t, meta, meta]),
+                                            f"llvm.experimental.constrained.fdiv.f{x.bitwidth}")
+        return builder.call(fn, [*args, ir.MetaDataString(builder.module, "round.tonearest"),
+                                 ir.MetaDataString(builder.module, "fpexcept.strict")])
+    return x(x, y), codegen
 
 
 def floor_div(a, b):
-    """``a // b`` with NumPy's integer semantics: x // 0 is 0 and the lowest int // -1 wraps to
-    itself (Numba gives 0), raising the flags NumPy's warnings come from."""
+    """``a // b`` as NumPy computes it, with the floating-point flags its loop raises and no
+    others. Integers: x // 0 is 0 ('divide') and the lowest int // -1 wraps to itself
+    ('overflow'; Numba gives 0). Floats: NumPy's npy_floor_divide (Numba's own float ``//``
+    raises 'invalid' on NaN, 'overflow' and 'underflow' where NumPy's is silent)."""
     return a // b
 
 
 @overload(floor_div)
 def _floor_div_compiled(a, b):
-    if not isinstance(a, nb.types.Integer):
-        return lambda a, b: a // b
+    if isinstance(a, nb.types.Float):
+        def float_floor_div(a, b):
+            if b == 0:
+                return strict_divide(a, b)  # ±inf or NaN
+            one = wrap(1, a)  # every step in a's type, as NumPy (Numba widens float32 with ints)
+            mod = wrap(np.fmod(a, b), a)
+            div = (a - mod) / b  # very nearly an integer
+            if mod != 0 and np.signbit(b) != np.signbit(mod):
+                div -= one
+            if div == 0:
+                return np.copysign(wrap(0, a), strict_divide(a, b))  # NumPy takes the sign of a / b
+            floor = wrap(np.floor(div), a)
+            return floor + one if order_key(wrap(div - floor, a)) > order_key(wrap(0.5, a)) else floor
+        return float_floor_div
 
     def int_floor_div(a, b):
         if b == 0:
-            return _signal_divide_by_zero(a - a)
+            strict_divide(1.0, 0.0)
+            return wrap(0, a)
         if b == -1:  # -a wraps; the machine divide would trap
             negated = wrap(-a, a)
-            return _signal_overflow(negated) if negated == a and a != 0 else negated
+            if negated == a and a != 0:
+                strict_divide(1e308, 1e-308)
+            return negated
         return a // b
     return int_floor_div
 
@@ -114,7 +126,13 @@ def mod(a, b):
 def _mod_compiled(a, b):
     if not isinstance(a, nb.types.Integer):
         return lambda a, b: a % b
-    return lambda a, b: _signal_divide_by_zero(a - a) if b == 0 else a % b
+
+    def int_mod(a, b):
+        if b == 0:
+            strict_divide(1.0, 0.0)
+            return wrap(0, a)
+        return a % b
+    return int_mod
 
 
 def power(a, b):
