@@ -178,7 +178,16 @@ def abs(a): return np.abs(a)
 def exp(a): return np.exp(a)
 def log(a): return np.log(a)
 def sqrt(a): return np.sqrt(a)
-def tanh(a): return np.tanh(a)
+
+
+def tanh(a):
+    """NumPy's tanh without libm's 'underflow' on subnormals: below 2**-28 tanh(a) rounds to a,
+    and tanh is given 0 there, since a vectorised loop calls it on every lane."""
+    small = order_key(np.abs(a)) < order_key(wrap(2.0 ** -28, a))
+    t = np.tanh(wrap(0, a) if small else a)
+    return a if small else t
+
+
 def relu(a): return a if order_key(a) > 0 or a != a else 0   # 0 is cast to the loop's dtype
 
 
