@@ -106,12 +106,12 @@ def _floor_div_compiled(a, b):
 
     def int_floor_div(a, b):
         if b == 0:
-            strict_divide(1.0, 0.0)
+            strict_divide(1.0, 0.0)  # the flag behind NumPy's 'divide by zero' warning
             return wrap(0, a)
         if b == -1:  # -a wraps; the machine divide would trap
             negated = wrap(-a, a)
             if negated == a and a != 0:
-                strict_divide(1e308, 1e-308)
+                strict_divide(1e308, 1e-308)  # and its 'overflow' one
             return negated
         return a // b
     return int_floor_div
@@ -129,7 +129,7 @@ def _mod_compiled(a, b):
 
     def int_mod(a, b):
         if b == 0:
-            strict_divide(1.0, 0.0)
+            strict_divide(1.0, 0.0)  # the flag behind NumPy's 'divide by zero' warning
             return wrap(0, a)
         return a % b
     return int_mod
