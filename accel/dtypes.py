@@ -31,13 +31,13 @@ def as_dtype(dtype: Any) -> np.dtype:
 
 def default_dtype(obj: Any) -> np.dtype:
     """The dtype ``asarray`` gives ``obj`` when none is asked for: NumPy's, within SUPPORTED."""
-    dt = np.asarray(obj).dtype
+    values = np.asarray(obj)
+    dt = values.dtype
     if dt in SUPPORTED:
         return dt
     if dt.kind == "f" and dt.itemsize < 8:
         return float32
     if dt.kind in "iu":  # int8, int16, uint16, uint32, uint64 widen to int64 where the values fit
-        values = np.asarray(obj)
         if dt == np.uint64 and values.size and values.max() > np.iinfo(int64).max:
             raise OverflowError(f"uint64 value {values.max()} does not fit int64, accel's widest integer dtype")
         return int64
