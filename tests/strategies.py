@@ -23,18 +23,41 @@ def values(dtype: str, **kw) -> st.SearchStrategy:
     return st.integers(low, kw.get("bound", 50))
 
 
+def dense(dtype: str, shape, seed: int, **kw) -> np.ndarray:
+    """Every element drawn independently from ``values``' range by a seeded generator.
+
+    hypothesis' ``arrays`` fills most of an array with one value and sets a few others, which finds
+    edge cases but rarely puts ordinary, all-different values side by side; this does.
+    """
+    rng, dt, bound = np.random.default_rng(seed), np.dtype(dtype), kw.get("bound", 50)
+    if dt.kind == "f":
+        a = np.asarray(rng.uniform(-bound, bound, shape), dt)
+        if kw.get("nan"):
+            a[rng.random(shape) < 0.1] = np.nan
+        return a
+    if dt.kind == "b":
+        return np.asarray(rng.random(shape) < 0.5)
+    return np.asarray(rng.integers(0 if dt.kind == "u" else -bound, bound, shape, endpoint=True), dt)
+
+
 @st.composite
 def arrays(draw, dtype: str, shape, strided: bool = True, **kw) -> np.ndarray:
-    """A NumPy array of ``shape``; sometimes a strided view (a reversed or step-2 slice, or a transpose)."""
+    """A NumPy array of ``shape``, either hypothesis-built or dense random values (``dense``);
+    sometimes a strided view (a reversed or step-2 slice, or a transpose)."""
     layout = draw(st.sampled_from(["c", "step", "transpose"])) if strided else "c"
+    seed = draw(st.none() | st.integers(0, 2**32 - 1))
+
+    def base(shape) -> np.ndarray:
+        if seed is not None:
+            return dense(dtype, shape, seed, **kw)
+        return draw(hnp.arrays(dtype, shape, elements=values(dtype, **kw)))
+
     if layout == "step" and len(shape):
-        big = (shape[0] * 2,) + tuple(shape[1:])
-        base = draw(hnp.arrays(dtype, big, elements=values(dtype, **kw)))
-        return base[::-2] if draw(st.booleans()) else base[::2]
+        big = base((shape[0] * 2,) + tuple(shape[1:]))
+        return big[::-2] if draw(st.booleans()) else big[::2]
     if layout == "transpose" and len(shape) >= 2:
-        base = draw(hnp.arrays(dtype, tuple(reversed(shape)), elements=values(dtype, **kw)))
-        return base.T
-    return draw(hnp.arrays(dtype, shape, elements=values(dtype, **kw)))
+        return base(tuple(reversed(shape))).T
+    return base(shape)
 
 
 def shapes(min_dims: int = 0, max_dims: int = 4, max_side: int = 5, min_side: int = 0):

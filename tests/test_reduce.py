@@ -99,6 +99,13 @@ def test_mean_of_empty_warns_as_numpy(device, shape, axis):
     np.testing.assert_array_equal(host(got), want)
 
 
+@pytest.mark.parametrize("call", [lambda x: accel.mean(x), lambda x: x.mean()], ids=["function", "method"])
+def test_mean_of_empty_warning_names_the_callers_line(device, call):
+    with pytest.warns(RuntimeWarning, match="Mean of empty slice") as caught:
+        call(accel.zeros((0,), device=device))
+    assert [w.filename for w in caught] == [__file__]
+
+
 def test_large_float32_sum_is_accurate(device):
     a = np.random.default_rng(1).random(2 ** 20, dtype=np.float32)
     np.testing.assert_allclose(host(accel.sum(accel.asarray(a, device=device))), a.astype(np.float64).sum(), rtol=1e-6)
