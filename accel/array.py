@@ -204,13 +204,21 @@ class Array:
         return Array(self._data[self._key(key)], self._device)
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        arrays = isinstance(value, Array) or isinstance(key, Array)
         if isinstance(value, Array):
             if value._device != self._device:
                 raise ValueError(f"cannot assign an array on '{value._device}' into one on '{self._device}'")
             value = value._data
         elif not isinstance(value, (int, float, bool, np.generic)):
             raise TypeError(f"can only assign Arrays or scalars, not {type(value).__name__}")
-        self._data[self._key(key)] = value
+        key = self._key(key)
+        if arrays:
+            # NumPy reads a value or index that overlaps the target as if copied first (x[1:] = x[:-1]);
+            # CuPy does not (a cudaMemcpy or a scatter kernel over the shared memory), so copy them here
+            xp = backend(self._device).xp
+            value, key = (x.copy() if isinstance(x, xp.ndarray) and xp.may_share_memory(self._data, x) else x
+                          for x in (value, key))
+        self._data[key] = value
 
     # -- operators ----------------------------------------------------------
     def __add__(self, other): return _ew.binary("add", self, other)

@@ -315,6 +315,10 @@ class ElementwiseKernel:
             raise TypeError(f"{self.name}: a NumPy array was passed where a device array is needed")
         if not arrays:
             raise ValueError("Loop size is undecided.")
+        for a in args[:nin]:
+            if any(isinstance(a, np.ndarray) and a is not o and np.may_share_memory(a, o) for o in args[nin:]):
+                # CuPy passes it as it is (only its ufuncs copy such inputs): on a GPU the threads race
+                raise ValueError(f"{self.name}: an input overlaps an output it is not")
         shape = np.broadcast_shapes(*(a.shape for a in arrays))
         dtype = self._bind(args[:nin], args[nin:])
         outs = list(args[nin:]) or [np.empty(shape, dtype[t]).view(HostArray) for t, _ in self.outs]
@@ -362,6 +366,15 @@ class HostArray(np.ndarray):
 
     def __getitem__(self, key: Any) -> Any:  # cupy: a 0-d array, never a scalar
         return _on_device(super().__getitem__(key))
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        """cupy: a value or index array that overlaps the target is not copied first; a same-layout
+        slice is then copied with cudaMemcpy (undefined for overlapping memory) or a scatter
+        kernel's threads race, so the emulator refuses what NumPy would handle."""
+        for x in (value, key):
+            if isinstance(x, np.ndarray) and x is not self and np.may_share_memory(self, x):
+                raise ValueError("setitem: a value or index array overlaps the array it is written into")
+        super().__setitem__(key, value)
 
     def __array_wrap__(self, arr: np.ndarray, context: Any = None, return_scalar: bool = False) -> Any:
         return super().__array_wrap__(arr, context, False)  # reductions too give 0-d arrays, as in CuPy

@@ -181,3 +181,22 @@ def test_import_does_not_import_cupy():
     code = "import sys, accel; accel.ones(2) + 1; print('cupy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+SETITEM_OVERLAPS = {  # NumPy reads the value and the index as if copied before writing
+    "shift right": lambda x: x.__setitem__(slice(1, None), x[:-1]),
+    "shift left": lambda x: x.__setitem__(slice(None, -1), x[1:]),
+    "reversed": lambda x: x.__setitem__(slice(None), x[::-1]),
+    "index array from the target": lambda x: x.__setitem__(x[:3], 0),
+    "masked, value from the target": lambda x: x.__setitem__(x > 3, x[::-1][x > 3]),
+}
+
+
+@pytest.mark.parametrize("case", SETITEM_OVERLAPS)
+def test_setitem_from_overlapping_memory_matches_numpy(device, case):
+    a = np.array([2, 0, 1, 5, 4, 7, 6, 3])
+    want = a.copy()
+    SETITEM_OVERLAPS[case](want)
+    x = accel.asarray(a, device=device, copy=True)
+    SETITEM_OVERLAPS[case](x)
+    np.testing.assert_array_equal(host(x), want)

@@ -299,6 +299,28 @@ def test_out_and_inplace_operators(device):
         accel.add(x, x, out=accel.empty(2, device=device))
 
 
+OVERLAPS = {  # an out= that overlaps an input other than itself: NumPy computes as if from a copy
+    "shifted up": lambda xp, x: xp.add(x[1:], x[:-1], out=x[1:]),
+    "shifted down": lambda xp, x: xp.add(x[:-1], x[1:], out=x[:-1]),
+    "reversed": lambda xp, x: xp.subtract(x, x[::-1], out=x),
+    "transposed": lambda xp, x: xp.add(x.T, x, out=x),
+    "broadcast row": lambda xp, x: xp.multiply(x, x[1:2], out=x),
+    "unary": lambda xp, x: xp.negative(x[::-1], out=x),
+    "in-place operator": lambda xp, x: x[1:].__iadd__(x[:-1]),
+}
+
+
+@pytest.mark.parametrize("case", OVERLAPS)
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_out_overlapping_an_input_reads_the_input_first(device, case, dtype):
+    a = np.arange(1, 65, dtype=dtype).reshape(8, 8)
+    want = a.copy()
+    OVERLAPS[case](np, want)
+    x = accel.asarray(a, device=device, copy=True)
+    OVERLAPS[case](accel, x)
+    np.testing.assert_array_equal(host(x), want)
+
+
 def test_operators_and_reflected_scalars(device):
     a = np.array([[1, -2, 3], [4, 5, -6]], dtype=np.int32)
     x = accel.asarray(a, device=device)

@@ -139,3 +139,6 @@ def test_nn_errors(device):
         accel.sgd_update(x, x, lr=0.1, momentum=0.9)
     with pytest.raises(ValueError, match="C-contiguous"):
         accel.sgd_update(x.T, x.T, lr=0.1)
+    for grad, velocity in [(x, None), (x[::-1], None), (accel.zeros_like(x), x)]:
+        with pytest.raises(ValueError, match="param, grad and velocity must be separate arrays"):
+            accel.sgd_update(x, grad, lr=0.1, momentum=0.9 if velocity is not None else 0.0, velocity=velocity)

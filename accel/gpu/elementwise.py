@@ -92,10 +92,18 @@ def _kernel(op: str) -> Any:
 
 
 def run(op: str, *inputs: Any, out: Any, dtypes: tuple[np.dtype, ...]) -> Any:
-    """Cast operands to the loop dtype (a no-op when they have it) and run ``op``'s kernel."""
+    """Cast operands to the loop dtype (a no-op when they have it) and run ``op``'s kernel.
+
+    An input that overlaps ``out`` but is not ``out`` itself (``x[1:] += x[:-1]``) is copied
+    first: NumPy reads inputs as if copied, but CuPy's ElementwiseKernel does not (its ufuncs do),
+    and the GPU's threads would race over the shared memory.
+    """
     cp = cupy()
     args = [x.astype(dt, copy=False) if isinstance(x, cp.ndarray) else dt.type(x)
             for x, dt in zip(inputs, dtypes[:-1])]
+    if out is not None:
+        args = [x.copy() if isinstance(x, cp.ndarray) and x is not out and cp.may_share_memory(x, out) else x
+                for x in args]
     if op == "where" and not any(isinstance(x, cp.ndarray) for x in args[1:]):
         args[1] = cp.asarray(args[1])  # CuPy binds T from array arguments only, never from scalars
     shape = np.broadcast_shapes(*(np.shape(x) for x in args))
