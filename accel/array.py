@@ -124,18 +124,24 @@ class Array:
 
     def item(self) -> Any:
         """The one element of a size-1 array, as a Python scalar."""
+        return self._scalar("item()")
+
+    def _scalar(self, caller: str) -> Any:
         if self.size != 1:
-            raise ValueError(f"item() needs an array of size 1, got shape {self.shape}")
+            raise ValueError(f"{caller} needs an array of size 1, got shape {self.shape}")
         return self.numpy().item()
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar("float()"))
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar("int()"))
 
     def __bool__(self) -> bool:
-        return bool(self.item())
+        if self.size != 1:  # `if x > 0:` on a whole array is a common slip: say what to write instead
+            raise ValueError(f"the truth value of an array of shape {self.shape} is ambiguous; "
+                             "reduce it first: (x > 0).max() is 'any', (x > 0).min() is 'all'")
+        return bool(self.numpy().item())
 
     def __index__(self) -> int:
         if self.dtype.kind not in "iu" or self.ndim != 0:

@@ -130,8 +130,14 @@ def test_repr_and_conversions(device):
     assert x.astype("int32").dtype == np.int32
     with pytest.raises(TypeError, match="unsupported dtype float16"):
         x.astype("float16")
-    with pytest.raises(ValueError, match="item\\(\\) needs an array of size 1"):
+    with pytest.raises(ValueError, match=r"item\(\) needs an array of size 1, got shape \(1, 2\)"):
         x.item()
+    with pytest.raises(ValueError, match=r"float\(\) needs an array of size 1, got shape \(1, 2\)"):
+        float(x)
+    for ambiguous in (x, x[:, :0]):
+        with pytest.raises(ValueError, match="the truth value of an array of shape .* is ambiguous"):
+            bool(ambiguous > 0)
+    assert bool(x[0, 1] > 1) and not bool(x[:, :1] > 1)
 
 
 def test_numpy_interop_on_cpu():
