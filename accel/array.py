@@ -157,27 +157,21 @@ class Array:
 
     # -- reductions: NumPy's method forms of accel.sum, accel.max, ... -------
     def sum(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
-        """``accel.sum(x, axis, keepdims)``."""
         return _red.sum(self, axis, keepdims)
 
     def mean(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
-        """``accel.mean(x, axis, keepdims)``."""
         return _red.mean(self, axis, keepdims)
 
     def max(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
-        """``accel.max(x, axis, keepdims)``."""
         return _red.max(self, axis, keepdims)
 
     def min(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
-        """``accel.min(x, axis, keepdims)``."""
         return _red.min(self, axis, keepdims)
 
     def argmax(self, axis: int | None = None, keepdims: bool = False) -> "Array":
-        """``accel.argmax(x, axis, keepdims)``."""
         return _red.argmax(self, axis, keepdims)
 
     def argmin(self, axis: int | None = None, keepdims: bool = False) -> "Array":
-        """``accel.argmin(x, axis, keepdims)``."""
         return _red.argmin(self, axis, keepdims)
 
     # -- indexing -----------------------------------------------------------
@@ -263,3 +257,6 @@ class Array:
 from . import elementwise as _ew  # noqa: E402  (the operators' front ends import Array)
 from . import linalg as _la  # noqa: E402
 from . import reduce as _red  # noqa: E402
+
+for _name in ("sum", "mean", "max", "min", "argmax", "argmin"):  # help(x.sum) tells what accel.sum does
+    getattr(Array, _name).__doc__ = f"``x.{_name}(...)`` is ``accel.{_name}(x, ...)``: {getattr(_red, _name).__doc__}"
