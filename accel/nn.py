@@ -7,6 +7,8 @@ in-place SGD update with momentum.
 """
 from __future__ import annotations
 
+import itertools
+
 from . import dtypes as _dt
 from .array import Array
 from .devices import backend
@@ -121,9 +123,8 @@ def sgd_update(param: Array, grad: Array, lr: float, momentum: float = 0.0,
     if momentum and velocity is None:
         raise ValueError("sgd_update: momentum needs a velocity array (zeros_like(param) to start)")
     xp = backend(param.device).xp
-    for i, x in enumerate(arrays):
-        for y in arrays[i + 1:]:
-            if xp.may_share_memory(x._data, y._data):  # the in-place kernels would read what they wrote
-                raise ValueError("sgd_update: param, grad and velocity must be separate arrays; two share memory")
+    if any(xp.may_share_memory(x._data, y._data) for x, y in itertools.combinations(arrays, 2)):
+        # the in-place kernels would read what they had written
+        raise ValueError("sgd_update: param, grad and velocity must be separate arrays; two share memory")
     kernel("sgd_update", param.device)(param._data, grad._data, float(lr), float(momentum),
                                        None if velocity is None else velocity._data)
