@@ -201,7 +201,11 @@ class Array:
                          "a 1-d integer Array or a boolean mask Array")
 
     def __getitem__(self, key: Any) -> "Array":
-        return Array(self._data[self._key(key)], self._device)
+        key = self._key(key)
+        data = self._data[key]
+        if isinstance(data, np.generic):  # x[i, j]: NumPy gives a scalar copy; keep a 0-d view, as CuPy does
+            data = self._data[(*(key if isinstance(key, tuple) else (key,)), ...)]
+        return Array(data, self._device)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         arrays = isinstance(value, Array) or isinstance(key, Array)

@@ -364,8 +364,12 @@ class HostArray(np.ndarray):
     def get(self) -> np.ndarray:  # cupy: copy to the host
         return np.array(self)
 
-    def __getitem__(self, key: Any) -> Any:  # cupy: a 0-d array, never a scalar
-        return _on_device(super().__getitem__(key))
+    def __getitem__(self, key: Any) -> Any:
+        """cupy: basic indexing gives a view, a 0-d one for x[i, j] (it appends ``...`` to the key)."""
+        value = super().__getitem__(key)
+        if isinstance(value, np.generic):
+            value = super().__getitem__((*(key if isinstance(key, tuple) else (key,)), ...))
+        return _on_device(value)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         """cupy: a value or index array that overlaps the target is not copied first; a same-layout

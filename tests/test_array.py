@@ -121,6 +121,25 @@ def test_indexing_like_numpy(device):
         x[10]
 
 
+def test_integer_index_is_a_0d_view(device):
+    """``x[i, j]`` is a 0-d Array sharing ``x``'s memory on every device, as in CuPy and PyTorch
+    (NumPy gives a scalar copy), so Deep Learning with Python's naive loops give NumPy's answers."""
+    a = np.float32([[-1.5, 2.0, 0.5], [3.0, -4.0, 0.0]])
+    x = accel.asarray(a.copy(), device=device)
+    v = x[1, 0]
+    assert isinstance(v, accel.Array) and v.shape == () and x[-1][0].shape == ()
+    x[1, 0] = 7.0
+    assert v.item() == 7.0 and x[1, 0].item() == 7.0
+    x[1, 0] = 3.0
+    y = x.copy()
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            x[i, j] = max(x[i, j], 0)  # naive_relu
+            y[i, j] += x[i, j]  # naive_add
+    np.testing.assert_array_equal(host(x), np.maximum(a, 0))
+    np.testing.assert_array_equal(host(y), a + np.maximum(a, 0))
+
+
 def test_repr_and_conversions(device):
     x = accel.asarray([[1.0, 2.0]], device=device)
     gpu_name = "gpu:0"
