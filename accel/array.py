@@ -21,7 +21,6 @@ class Array:
     """An n-d array on one device. Create one with ``accel.asarray`` or ``accel.zeros``."""
 
     __slots__ = ("_data", "_device")
-    __array_priority__ = 1000  # NumPy defers `ndarray + Array` to Array.__radd__
 
     def __init__(self, data: Any, device: Device):
         self._data = data
@@ -155,6 +154,19 @@ class Array:
     def __str__(self) -> str:
         return str(self.numpy())
 
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats a 0-d array as its scalar, as NumPy and PyTorch do."""
+        if self.ndim == 0:
+            return format(self.item(), spec)
+        return super().__format__(spec)  # str(x) for an empty spec, else TypeError, as NumPy
+
+    # -- NumPy's functions: np.maximum(x, 0), np.dot(a, b) run accel's op (accel/interop.py) --
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _interop.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        return _interop.array_function(func, args, kwargs)
+
     # -- reductions: NumPy's method forms of accel.sum, accel.max, ... -------
     def sum(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
         return _red.sum(self, axis, keepdims)
@@ -261,6 +273,7 @@ class Array:
 from . import elementwise as _ew  # noqa: E402  (the operators' front ends import Array)
 from . import linalg as _la  # noqa: E402
 from . import reduce as _red  # noqa: E402
+from . import interop as _interop  # noqa: E402
 
 for _name in ("sum", "mean", "max", "min", "argmax", "argmin"):  # help(x.sum) tells what accel.sum does
     getattr(Array, _name).__doc__ = f"``x.{_name}(...)`` is ``accel.{_name}(x, ...)``: {getattr(_red, _name).__doc__}"

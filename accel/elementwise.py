@@ -146,8 +146,17 @@ def _has_negative(x: Operand) -> bool:
 
 
 def _op(name: str, doc: str) -> Callable[..., Array]:
-    def fn(*args: Operand, out: Array | None = None) -> Array:
-        return apply(name, *args, out=out)
+    """The public function for ``name``, with its operands as positional parameters (so a wrong
+    count gets Python's own error, and help() shows them)."""
+    if name == "where":
+        def fn(condition: Array, x1: Operand, x2: Operand, /, *, out: Array | None = None) -> Array:
+            return apply(name, condition, x1, x2, out=out)
+    elif RULES[name].nin == 2:
+        def fn(x1: Operand, x2: Operand, /, *, out: Array | None = None) -> Array:  # type: ignore[misc]
+            return apply(name, x1, x2, out=out)
+    else:
+        def fn(x: Operand, /, *, out: Array | None = None) -> Array:  # type: ignore[misc]
+            return apply(name, x, out=out)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
     return fn

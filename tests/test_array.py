@@ -164,7 +164,7 @@ def test_numpy_interop_on_cpu():
     x = accel.asarray(a)
     assert np.shares_memory(np.asarray(x), a)
     with pytest.raises(TypeError, match="convert NumPy arrays with accel.asarray"):
-        a + x  # NumPy defers to Array, which refuses implicit conversion
+        a + x  # NumPy hands np.add to Array.__array_ufunc__, and accel.add refuses ndarrays
 
 
 def test_unknown_and_unavailable_devices():

@@ -349,3 +349,8 @@ def test_errors_name_the_problem(device):
         accel.where(x, x, x)
     with pytest.raises(OverflowError):
         accel.asarray([1], dtype="uint8", device=device) + 300
+    for call, message in [(lambda: accel.add(x), r"add\(\) missing 1 required positional argument: 'x2'"),
+                          (lambda: accel.exp(x, x), r"exp\(\) takes 1 positional argument but 2 were given"),
+                          (lambda: accel.where(x > 0), r"where\(\) missing 2 required positional arguments")]:
+        with pytest.raises(TypeError, match=message):
+            call()

@@ -1,0 +1,97 @@
+"""NumPy's own functions on accel Arrays (NEP 13's ``__array_ufunc__``, NEP 18's ``__array_function__``).
+
+``np.maximum(x, 0.0)``, ``np.dot(a, b)`` or ``np.sum(x, axis=0)`` run accel's op on the
+Arrays' device and return an Array, as NumPy's functions do on CuPy arrays: NumPy code
+written for ndarrays (Deep Learning with Python's chapter 2, say) runs unchanged on either
+device. Anything else is NumPy's: a function accel lacks (``np.sin``), or a call with an
+argument accel's op does not take (``np.sum(x, dtype=...)``). On CPU Arrays NumPy computes it
+and returns NumPy arrays; on a GPU it raises, since NumPy cannot read GPU memory.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+import numpy as np
+
+from . import creation, elementwise as ew, linalg, manipulation, reduce
+from .array import Array
+
+#: NumPy ufunc -> the accel op that follows it (``np.divide`` is ``np.true_divide``, ``np.mod`` ``np.remainder``)
+UFUNCS: dict[np.ufunc, Callable[..., Array]] = {
+    np.add: ew.add, np.subtract: ew.subtract, np.multiply: ew.multiply, np.divide: ew.divide,
+    np.floor_divide: ew.floor_divide, np.remainder: ew.remainder, np.power: ew.pow,
+    np.maximum: ew.maximum, np.minimum: ew.minimum, np.greater: ew.greater, np.less: ew.less,
+    np.greater_equal: ew.greater_equal, np.less_equal: ew.less_equal, np.equal: ew.equal,
+    np.not_equal: ew.not_equal, np.negative: ew.negative, np.absolute: ew.abs, np.exp: ew.exp,
+    np.log: ew.log, np.sqrt: ew.sqrt, np.tanh: ew.tanh, np.matmul: linalg.matmul,
+}
+
+#: NumPy function -> the accel function that takes the same leading arguments
+FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
+    np.sum: reduce.sum, np.mean: reduce.mean, np.max: reduce.max, np.amax: reduce.max,
+    np.min: reduce.min, np.amin: reduce.min, np.argmax: reduce.argmax, np.argmin: reduce.argmin,
+    np.dot: linalg.dot, np.tensordot: linalg.tensordot, np.transpose: manipulation.transpose,
+    np.reshape: manipulation.reshape, np.where: ew.where, np.zeros_like: creation.zeros_like,
+    np.ones_like: creation.ones_like, np.empty_like: creation.empty_like, np.full_like: creation.full_like,
+}
+
+_SIGNATURES = {fn: inspect.signature(fn) for fn in FUNCTIONS.values()}
+#: the keywords each ufunc's accel op takes (NumPy has checked the operands' count)
+_UFUNC_KEYWORDS = {fn: {p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.KEYWORD_ONLY}
+                   for fn in UFUNCS.values()}
+
+
+def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
+    """``ufunc(*inputs, **kwargs)`` (or its ``method``) with an Array among the operands."""
+    name = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+    ours = UFUNCS.get(ufunc) if method == "__call__" else None
+    if ours is None:
+        return _numpy(getattr(ufunc, method), inputs, kwargs, f"{name} has no accel version")
+    unknown = kwargs.keys() - _UFUNC_KEYWORDS[ours]
+    if unknown:
+        why = f"{name} was called with arguments accel.{ours.__name__} does not take ({', '.join(sorted(unknown))}=)"
+        return _numpy(ufunc, inputs, kwargs, why)
+    if "out" in kwargs:  # NumPy hands over out= as a tuple, one entry per output
+        kwargs = {"out": kwargs["out"][0]}
+    return ours(*inputs, **kwargs)
+
+
+def array_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    """``func(*args, **kwargs)``, a NumPy function with an Array among its arguments."""
+    name = f"numpy.{func.__name__}"
+    ours = FUNCTIONS.get(func)
+    if ours is None:
+        return _numpy(func, args, kwargs, f"{name} has no accel version")
+    try:
+        _SIGNATURES[ours].bind(*args, **kwargs)
+    except TypeError as exc:
+        return _numpy(func, args, kwargs, f"{name} was called with arguments accel.{ours.__name__} does not take ({exc})")
+    return ours(*args, **kwargs)
+
+
+def _numpy(fn: Callable[..., Any], args: tuple, kwargs: dict, why: str) -> Any:
+    """NumPy's ``fn`` on the Arrays' data, as before accel took part: CPU Arrays only."""
+    for a in _arrays((args, kwargs)):
+        if a.device.kind != "cpu":
+            raise TypeError(f"{why}, and NumPy cannot read an array on '{a.device}': "
+                            "move it with .to_device('cpu') or .numpy() first")
+    return fn(*_host(args), **_host(kwargs))
+
+
+def _arrays(obj: Any) -> list[Array]:
+    if isinstance(obj, Array):
+        return [obj]
+    items = obj.values() if isinstance(obj, dict) else obj if type(obj) in (list, tuple) else ()
+    return [a for item in items for a in _arrays(item)]
+
+
+def _host(obj: Any) -> Any:
+    """``obj`` with every CPU Array replaced by a NumPy view of its buffer (so ``out=`` writes land)."""
+    if isinstance(obj, Array):
+        return obj._data
+    if isinstance(obj, dict):
+        return {k: _host(v) for k, v in obj.items()}
+    if type(obj) in (list, tuple):
+        return type(obj)(_host(v) for v in obj)
+    return obj

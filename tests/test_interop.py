@@ -1,0 +1,112 @@
+"""NumPy's own functions on accel Arrays: np.maximum(x, 0), np.dot(a, b), np.sum(x, axis=0) run
+accel's op on the Arrays' device; the rest is NumPy's, on CPU Arrays only."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import accel
+from accel.interop import FUNCTIONS, UFUNCS
+from conftest import host
+from strategies import DTYPES, arrays
+from test_elementwise import check, draw_operands, numpy_supports
+
+ELEMENTWISE = {uf: fn.__name__ for uf, fn in UFUNCS.items() if uf is not np.matmul}
+
+
+def on(device: str, *arrays: np.ndarray) -> list[accel.Array]:
+    return [accel.asarray(a, device=device) for a in arrays]
+
+
+@pytest.mark.parametrize("ufunc", ELEMENTWISE, ids=lambda uf: uf.__name__)
+@given(data=st.data())
+def test_numpy_ufuncs_run_accels_op(device, ufunc, data):
+    op = ELEMENTWISE[ufunc]
+    dtypes = tuple(data.draw(st.sampled_from(DTYPES)) for _ in range(ufunc.nin))
+    if not numpy_supports(op, *dtypes):
+        return
+    operands = draw_operands(data, op, *dtypes)
+    with np.errstate(all="ignore"):
+        got, want = ufunc(*on(device, *operands)), ufunc(*operands)
+    assert isinstance(got, accel.Array) and got.device == accel.asarray(0, device=device).device
+    check(op, got, want)
+
+
+def test_numpy_ufuncs_take_scalars_and_out(device):
+    a = np.float32([[-1.5, 2.0, 0.0], [3.0, -4.0, 0.5]])
+    x, = on(device, a)
+    check("maximum", np.maximum(x, 0.0), np.maximum(a, 0.0))  # Deep Learning with Python's relu
+    check("multiply", np.float32(2) * x, np.float32(2) * a)  # a NumPy scalar on the left keeps its dtype
+    check("multiply", np.float64(2) * x, np.float64(2) * a)
+    out = accel.empty((2, 3), device=device)
+    assert np.add(x, x, out=out) is out
+    check("add", out, a + a)
+    check("matmul", np.matmul(x, x.T), a @ a.T)
+
+
+@given(data=st.data(), dt=st.sampled_from(["float32", "float64", "int64"]))
+def test_numpy_functions_run_accels_op(device, data, dt):
+    a = data.draw(arrays(dt, (3, 4, 2)))
+    b = data.draw(arrays(dt, (2, 5)))
+    c = data.draw(arrays("bool", (4, 2)))
+    x, y, cond = on(device, a, b, c)
+    cases = [
+        (np.sum, (x,), {"axis": 1}, (a,)), (np.sum, (x,), {}, (a,)), (np.mean, (x, 0), {"keepdims": True}, (a,)),
+        (np.max, (x,), {"axis": (0, 2)}, (a,)), (np.amax, (x,), {}, (a,)), (np.min, (x, -1), {}, (a,)),
+        (np.amin, (x,), {}, (a,)), (np.argmax, (x,), {"axis": 1}, (a,)), (np.argmin, (x, 2), {}, (a,)),
+        (np.dot, (x, y), {}, (a, b)), (np.tensordot, (x, y), {"axes": 1}, (a, b)),
+        (np.transpose, (x,), {}, (a,)), (np.transpose, (x, (1, 0, 2)), {}, (a,)),
+        (np.reshape, (x, (4, -1)), {}, (a,)), (np.where, (cond, x, 0), {}, (c, a, 0)),
+        (np.zeros_like, (x,), {}, (a,)), (np.ones_like, (x,), {"dtype": "float64"}, (a,)),
+        (np.full_like, (x, 2), {}, (a, 2)), (np.empty_like, (x,), {}, (a,)),
+    ]
+    assert {f for f, *_ in cases} == set(FUNCTIONS)
+    for func, args, kwargs, numpy_args in cases:
+        with np.errstate(all="ignore"):
+            got, want = func(*args, **kwargs), np.asarray(func(*numpy_args, *args[len(numpy_args):], **kwargs))
+        assert isinstance(got, accel.Array), func
+        assert (got.shape, got.dtype, got.device.kind) == (want.shape, want.dtype, device), func
+        if func is not np.empty_like:
+            tol = 1e-4 if want.dtype == np.float32 else 1e-10  # test_linalg's: dot and sums cancel
+            np.testing.assert_allclose(host(got), want, rtol=tol, atol=tol, equal_nan=True, err_msg=str(func))
+
+
+@pytest.mark.parametrize("call, why", [
+    (lambda x: np.sin(x), r"numpy\.sin has no accel version"),
+    (lambda x: np.sum(x, dtype=np.float64),
+     r"numpy\.sum was called with arguments accel\.sum does not take \(.*'dtype'\)"),
+    (lambda x: np.multiply(x, 2, dtype=np.float64), r"accel\.multiply does not take \(dtype=\)"),
+    (lambda x: np.add.reduce(x), r"numpy\.add\.reduce has no accel version"),
+    (lambda x: np.concatenate([x, x]), r"numpy\.concatenate has no accel version"),
+    (lambda x: np.allclose(x, x), r"numpy\.allclose has no accel version"),
+])
+def test_the_rest_is_numpys_on_cpu_arrays_only(device, call, why):
+    a = np.float32([[0.5, -1.0], [2.0, 3.0]])
+    x, = on(device, a)
+    if device == "cpu":  # NumPy computes it from the Array's buffer, as for any array-like
+        got = call(x)
+        assert not isinstance(got, accel.Array)
+        np.testing.assert_array_equal(got, call(a))
+    else:
+        with pytest.raises(TypeError, match=why + r", and NumPy cannot read an array on 'gpu:0'.*\.numpy\(\)"):
+            call(x)
+
+
+def test_numpy_arrays_are_still_refused_as_operands(device):
+    x, = on(device, np.ones(3, np.float32))
+    for call in (lambda: np.ones(3) + x, lambda: np.add(np.ones(3), x), lambda: np.maximum(x, np.ones(3))):
+        with pytest.raises(TypeError, match="convert NumPy arrays with accel.asarray"):
+            call()
+    a = np.ones(3)
+    with pytest.raises(TypeError, match="convert NumPy arrays with accel.asarray"):
+        a += x
+
+
+def test_format_of_a_0d_array_is_its_scalars(device):
+    x, = on(device, np.float32([1.25, 2.5]))
+    assert f"{x.sum():.3f}" == "3.750" and f"{x.max():>6}" == f"{2.5:>6}"
+    assert f"{x.argmax():d}" == "1"
+    assert f"{x}" == str(x) == str(np.float32([1.25, 2.5]))
+    with pytest.raises(TypeError):
+        f"{x:.2f}"  # as NumPy: format specs apply to 0-d arrays only
