@@ -238,13 +238,13 @@ class Array:
 
     # -- operators ----------------------------------------------------------
     def __add__(self, other): return _ew.binary("add", self, other)
-    def __radd__(self, other): return _ew.add(other, self)
+    def __radd__(self, other): return _ew.binary("add", self, other)  # commutative: 2.0 + x takes the shortcut
     def __iadd__(self, other): return _ew.add(self, other, out=self)
     def __sub__(self, other): return _ew.binary("subtract", self, other)
     def __rsub__(self, other): return _ew.subtract(other, self)
     def __isub__(self, other): return _ew.subtract(self, other, out=self)
     def __mul__(self, other): return _ew.binary("multiply", self, other)
-    def __rmul__(self, other): return _ew.multiply(other, self)
+    def __rmul__(self, other): return _ew.binary("multiply", self, other)
     def __imul__(self, other): return _ew.multiply(self, other, out=self)
     def __truediv__(self, other): return _ew.binary("divide", self, other)
     def __rtruediv__(self, other): return _ew.divide(other, self)

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .array import Array
+from .creation import full
 from .dispatch import broadcast_shapes, kernel, same_device
 
 Scalar = Union[bool, int, float, np.generic]
@@ -59,6 +60,13 @@ def loop_dtypes(op: str, types: tuple) -> tuple[np.dtype, ...]:
     return _dt.resolve(RULES[op], op, types)
 
 
+#: comparison -> (its answer for an integer array against a Python int above its dtype's range,
+#: and against one below), and the comparison with its operands swapped
+_BEYOND = {"greater": (False, True), "greater_equal": (False, True), "less": (True, False),
+           "less_equal": (True, False), "equal": (False, False), "not_equal": (True, True)}
+_SWAPPED = {"greater": "less", "less": "greater", "greater_equal": "less_equal",
+            "less_equal": "greater_equal", "equal": "equal", "not_equal": "not_equal"}
+
 #: (op, device kind, input dtypes) -> kernel(*buffers) for calls that need no per-call check
 #: (a kernel runs on the device that holds its arrays, so GPUs share one plan)
 _PLANS: dict[tuple, Callable[..., Any]] = {}
@@ -84,12 +92,17 @@ def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
 
 def binary(op: str, x1: Array, x2: Operand) -> Array:
     """``apply`` for two operands, the first an Array: the operators' entry point."""
+    a = x1._data
     if type(x2) is Array and x2._device is x1._device:
-        a, b = x1._data, x2._data
+        b = x2._data
         if a.ndim and b.ndim and (a.shape == b.shape or broadcast_shapes(op, a.shape, b.shape)):
             plan = _PLANS.get((op, x1._device.kind, a.dtype, b.dtype))
             if plan is not None:
                 return Array(plan(a, b), x1._device)
+    elif (type(x2) is float or type(x2) is int) and a.ndim:  # x * 0.5: the scalar's type is all that counts
+        plan = _PLANS.get((op, x1._device.kind, a.dtype, type(x2)))
+        if plan is not None:
+            return Array(plan(a, x2), x1._device)
     return _apply(op, (x1, x2), None)
 
 
@@ -118,15 +131,46 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
     checked = op == "pow" and loop[1].kind in "iu"
     if checked and _has_negative(args[1]):
         raise ValueError("pow: integers to negative integer powers are not allowed")
+    beyond = _comparison_beyond_range(op, args, loop)
+    if beyond is not None:
+        if out is None:
+            return full(shape, beyond, _dt.bool_, device)
+        out._data[...] = beyond
+        return out
     fn = kernel(op, device)
-    if not checked and all(isinstance(a, Array) for a in args):
+    if not checked and _shortcut(op, args, loop):
         # a backend may hand over a direct callable for these dtypes (the CPU: the ufunc itself)
         specialize = getattr(fn, "specialize", None)
-        _PLANS[(op, device.kind) + tuple(types)] = (specialize(loop) if specialize else
-                                               functools.partial(fn, out=None, dtypes=loop))
+        plan = specialize(loop) if specialize else functools.partial(fn, out=None, dtypes=loop)
+        if not isinstance(args[-1], Array):  # the scalar in the loop's dtype, as in bufs below
+            plan = functools.partial(_scalar_last, plan, loop[1].type)
+        _PLANS[(op, device.kind) + tuple(types)] = plan
     bufs = [a._data if isinstance(a, Array) else dt.type(a) for a, dt in zip(args, loop)]
     result = fn(*bufs, out=None if out is None else out._data, dtypes=loop)
     return out if out is not None else Array(result, device)
+
+
+def _shortcut(op: str, args: tuple, loop: tuple[np.dtype, ...]) -> bool:
+    """Whether later calls like this one can take a shortcut of ``apply`` or ``binary``: Arrays
+    only, or an Array and a Python number (not an int compared with integers: its value counts)."""
+    if len(args) == 2 and type(args[1]) in (int, float):
+        return isinstance(args[0], Array) and not (op in _BEYOND and type(args[1]) is int and loop[1].kind in "iu")
+    return all(isinstance(a, Array) for a in args)
+
+
+def _comparison_beyond_range(op: str, args: tuple, loop: tuple[np.dtype, ...]) -> bool | None:
+    """The answer of every element where integers meet a Python int outside their dtype's range:
+    NumPy 2 compares exactly (uint8 > -1 is True throughout) rather than raise OverflowError."""
+    if op not in _BEYOND:
+        return None
+    for i, (a, dt) in enumerate(zip(args, loop)):
+        if type(a) is int and dt.kind in "iu" and not np.iinfo(dt).min <= a <= np.iinfo(dt).max:
+            return _BEYOND[op if i == 1 else _SWAPPED[op]][0 if a > 0 else 1]
+    return None
+
+
+def _scalar_last(plan: Callable[..., Any], dtype: type, a: Any, scalar: int | float) -> Any:
+    return plan(a, dtype(scalar))
 
 
 def _check_out(op: str, out: Array, device, shape: tuple[int, ...], dtype: np.dtype) -> None:

@@ -78,7 +78,8 @@ class Ops:
 
 
 class SmallOp:
-    """Per-call cost on the seed's (20, 100): what dispatch adds to a tiny add."""
+    """Per-call cost on the seed's (20, 100): what dispatch adds to a tiny add, and to an
+    operator with a Python number (``x * 0.5``)."""
     params = (DEVICES, ["accel", "baseline"])
     param_names = ["device", "impl"]
 
@@ -87,7 +88,12 @@ class SmallOp:
         self.x, self.y = data((20, 100), device, impl, 0), data((20, 100), device, impl, 1)
         self.add = accel.add if impl == "accel" else xp(device).add
         self.add(self.x, self.y)
+        self.x * 0.5
 
     def time_add(self, device, impl):
         self.add(self.x, self.y)
+        sync(device)
+
+    def time_scale(self, device, impl):
+        self.x * 0.5
         sync(device)

@@ -12,7 +12,7 @@ import accel
 from accel.elementwise import RULES
 from conftest import host
 from cuda_host import flush_subnormals
-from strategies import DTYPES, arrays, broadcastable
+from strategies import DTYPES, arrays, broadcastable, dense
 
 BINARY = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "pow",
           "maximum", "minimum", "greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
@@ -329,6 +329,45 @@ def test_operators_and_reflected_scalars(device):
              (x <= 3, a <= 3), (x == 5, a == 5), (x != 5, a != 5), (2 ** x.astype("float32"), 2.0 ** a.astype(np.float32))]
     for got, want in pairs:
         check("op", got, want)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("scalar", [3, -2, 0.5, 300, 2.0**70])
+def test_repeated_calls_with_a_python_scalar_match_numpy(device, dt, scalar):
+    """An op with a Python number takes a shortcut from its second call of the same dtypes: every
+    call gives NumPy's dtype and values, or its error (uint8 + 300 is an OverflowError each time)."""
+    a = dense(dt, (3, 5), seed=1, bound=9)
+    x = accel.asarray(a, device=device)
+    ops = {"add": lambda v: v + scalar, "radd": lambda v: scalar + v, "multiply": lambda v: v * scalar,
+           "rmultiply": lambda v: scalar * v, "subtract": lambda v: v - scalar, "divide": lambda v: v / scalar,
+           "maximum": lambda v: accel.maximum(v, scalar) if isinstance(v, accel.Array) else np.maximum(v, scalar),
+           "greater": lambda v: v > scalar}
+    for name, op in ops.items():
+        for _ in range(3):
+            try:
+                with np.errstate(all="ignore"):
+                    want = op(a)
+            except (OverflowError, TypeError) as exc:
+                with pytest.raises(type(exc)):
+                    op(x)
+                continue
+            if want.dtype.name not in DTYPES:  # float16 etc.: accel says to cast first
+                continue
+            with np.errstate(all="ignore"):
+                check(name, op(x), want)
+
+
+@pytest.mark.parametrize("dt", ["uint8", "int32", "int64"])
+def test_comparing_integers_with_a_python_int_beyond_their_range(device, dt):
+    """NumPy 2 compares exactly (uint8 > -1 is all True, == 300 all False) rather than overflow."""
+    a = np.array([0, 1, np.iinfo(dt).max, np.iinfo(dt).min], dt)
+    x = accel.asarray(a, device=device)
+    out = accel.ones(4, dtype="bool", device=device)
+    for op in ["greater", "greater_equal", "less", "less_equal", "equal", "not_equal"]:
+        for scalar in [-1, 256, 2**40, -(2**70), 2**70]:
+            for args, numpy_args in [((x, scalar), (a, scalar)), ((scalar, x), (scalar, a))]:
+                check(op, getattr(accel, op)(*args), getattr(np, op)(*numpy_args))
+                check(op, getattr(accel, op)(*args, out=out), getattr(np, op)(*numpy_args))
 
 
 def test_errors_name_the_problem(device):
