@@ -27,13 +27,28 @@ UFUNCS: dict[np.ufunc, Callable[..., Array]] = {
     np.log: ew.log, np.sqrt: ew.sqrt, np.tanh: ew.tanh, np.matmul: linalg.matmul,
 }
 
-#: NumPy function -> the accel function that takes the same leading arguments
+
+def shape(a: Array) -> tuple[int, ...]:
+    return a.shape
+
+
+def ndim(a: Array) -> int:
+    return a.ndim
+
+
+def size(a: Array, axis: int | None = None) -> int:
+    return a.size if axis is None else a.shape[axis]
+
+
+#: NumPy function -> the accel function that takes the same leading arguments (np.shape, np.ndim
+#: and np.size read no data, so they work on any device)
 FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.sum: reduce.sum, np.mean: reduce.mean, np.max: reduce.max, np.amax: reduce.max,
     np.min: reduce.min, np.amin: reduce.min, np.argmax: reduce.argmax, np.argmin: reduce.argmin,
     np.dot: linalg.dot, np.tensordot: linalg.tensordot, np.transpose: manipulation.transpose,
     np.reshape: manipulation.reshape, np.where: ew.where, np.zeros_like: creation.zeros_like,
     np.ones_like: creation.ones_like, np.empty_like: creation.empty_like, np.full_like: creation.full_like,
+    np.shape: shape, np.ndim: ndim, np.size: size,
 }
 
 _SIGNATURES = {fn: inspect.signature(fn) for fn in FUNCTIONS.values()}

@@ -61,7 +61,8 @@ def test_numpy_functions_run_accels_op(device, data, dt):
         (np.zeros_like, (x,), {}, (a,)), (np.ones_like, (x,), {"dtype": "float64"}, (a,)),
         (np.full_like, (x, 2), {}, (a, 2)), (np.empty_like, (x,), {}, (a,)),
     ]
-    assert {f for f, *_ in cases} == set(FUNCTIONS)
+    assert {f for f, *_ in cases} | {np.shape, np.ndim, np.size} == set(FUNCTIONS)
+    assert (np.shape(x), np.ndim(x), np.size(x), np.size(x, 1)) == (a.shape, a.ndim, a.size, a.shape[1])
     for func, args, kwargs, numpy_args in cases:
         with np.errstate(all="ignore"):
             got, want = func(*args, **kwargs), np.asarray(func(*numpy_args, *args[len(numpy_args):], **kwargs))
