@@ -139,11 +139,11 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
         return out
     fn = kernel(op, device)
     if not checked and _shortcut(op, args, loop):
-        # a backend may hand over a direct callable for these dtypes (the CPU: the ufunc itself)
-        specialize = getattr(fn, "specialize", None)
-        plan = specialize(loop) if specialize else functools.partial(fn, out=None, dtypes=loop)
+        plan = functools.partial(fn, out=None, dtypes=loop)
         if not isinstance(args[-1], Array):  # the scalar in the loop's dtype, as in bufs below
             plan = functools.partial(_scalar_last, plan, loop[1].type)
+        elif hasattr(fn, "specialize"):  # Arrays only: a backend's direct callable (the CPU: the ufunc itself)
+            plan = fn.specialize(loop)
         _PLANS[(op, device.kind) + tuple(types)] = plan
     bufs = [a._data if isinstance(a, Array) else dt.type(a) for a, dt in zip(args, loop)]
     result = fn(*bufs, out=None if out is None else out._data, dtypes=loop)

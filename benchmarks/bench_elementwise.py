@@ -77,6 +77,23 @@ class Ops:
         sync(device)
 
 
+class ScalarOps:
+    """An array and a Python number on 2**20 float32 (``x * 0.5``, ``x > 0.5``, ``maximum(x, 0.0)``):
+    NumPy hands the number over with stride 0, which the CPU backend spreads into a contiguous run."""
+    params = (DEVICES, ["accel", "baseline"], ["multiply", "greater", "maximum"])
+    param_names = ["device", "impl", "op"]
+
+    def setup(self, device, impl, op):
+        require(device)
+        self.x = data((2 ** 20,), device, impl, 0)
+        self.fn = getattr(accel if impl == "accel" else xp(device), op)
+        self.time_op(device, impl, op)
+
+    def time_op(self, device, impl, op):
+        self.fn(self.x, 0.5)
+        sync(device)
+
+
 class SmallOp:
     """Per-call cost on the seed's (20, 100): what dispatch adds to a tiny add, and to an
     operator with a Python number (``x * 0.5``)."""

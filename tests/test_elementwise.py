@@ -357,6 +357,39 @@ def test_repeated_calls_with_a_python_scalar_match_numpy(device, dt, scalar):
                 check(name, op(x), want)
 
 
+# the CPU spreads a scalar into a run as long as the array or as a row of it, or where no row
+# length fits (69633 is odd, and longer than a row) leaves it to NumPy's stride-0 loop
+@pytest.mark.parametrize("shape", [(128, 64), (3, 23211), (1, 69633)])
+@pytest.mark.parametrize("op", BINARY + ["where"])
+def test_scalar_operands_of_large_arrays_match_numpy(device, op, shape):
+    """Python and NumPy scalars and 0-d arrays, on either side, allocating or into ``out=`` (the
+    CPU spreads them into contiguous runs from 8192 elements), and strided arrays, which do not."""
+    oracle = np.where if op == "where" else ORACLE[op]
+    for dt in DTYPES:
+        a = dense(dt, shape, seed=3, bound=9)
+        zero_d = np.asarray(3, dt)
+        cases = ([(a > 4, a, 2), (a > 4, zero_d, a)] if op == "where" else
+                 [(a, s) for s in (3, 2.5, np.float32(2.5), zero_d)] + [(s, a) for s in (3, zero_d)])
+        for numpy_args in cases:
+            if op == "pow" and (a.dtype.kind != "f" or numpy_args[0] is not a):
+                continue  # integer powers: exponents are kept non-negative elsewhere
+            args = [accel.asarray(v, device=device) if isinstance(v, np.ndarray) else v for v in numpy_args]
+            try:
+                with np.errstate(all="ignore"):
+                    want = oracle(*numpy_args)
+            except (TypeError, OverflowError):
+                continue
+            if want.dtype.name not in DTYPES:
+                continue
+            strided = [v[:, ::2] if np.ndim(v) else v for v in numpy_args]
+            with np.errstate(all="ignore"):
+                check(op, getattr(accel, op)(*args), want)
+                out = accel.empty(want.shape, dtype=want.dtype, device=device)
+                assert getattr(accel, op)(*args, out=out) is out
+                check(op, out, want)
+                check(op, getattr(accel, op)(*(v[:, ::2] if np.ndim(v) else v for v in args)), oracle(*strided))
+
+
 @pytest.mark.parametrize("dt", ["uint8", "int32", "int64"])
 def test_comparing_integers_with_a_python_int_beyond_their_range(device, dt):
     """NumPy 2 compares exactly (uint8 > -1 is all True, == 300 all False) rather than overflow."""
