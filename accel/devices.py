@@ -46,6 +46,9 @@ class Device:
     def __hash__(self) -> int:
         return hash((self.kind, self.index))
 
+    def __reduce__(self) -> tuple:
+        return parse_device, (str(self),)  # unpickled or deep-copied, it is the interned Device again
+
 
 DeviceLike = Union[str, Device]
 CPU = Device("cpu")

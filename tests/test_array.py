@@ -1,7 +1,9 @@
 """The Array type, creation functions and devices."""
 from __future__ import annotations
 
+import copy
 import os
+import pickle
 import subprocess
 import sys
 
@@ -157,6 +159,14 @@ def test_repr_and_conversions(device):
         with pytest.raises(ValueError, match="the truth value of an array of shape .* is ambiguous"):
             bool(ambiguous > 0)
     assert bool(x[0, 1] > 1) and not bool(x[:, :1] > 1)
+
+
+def test_pickle_and_deepcopy_round_trip(device):
+    x = accel.asarray(np.arange(6.0).reshape(2, 3), device=device)
+    for y in (pickle.loads(pickle.dumps(x)), copy.deepcopy(x)):
+        assert y.device is x.device  # the interned Device, which the operators' shortcut compares by identity
+        np.testing.assert_array_equal(host(y + x), 2 * host(x))
+        assert (y.dtype, y.shape) == (x.dtype, x.shape)
 
 
 def test_numpy_interop_on_cpu():
