@@ -161,6 +161,20 @@ def test_repr_and_conversions(device):
     assert bool(x[0, 1] > 1) and not bool(x[:, :1] > 1)
 
 
+def test_asarray_of_a_list_of_arrays_stacks_them_where_they_are(device):
+    a, b = np.arange(6.0).reshape(2, 3), np.arange(6).reshape(2, 3)
+    x, y = accel.asarray(a, device=device), accel.asarray(b, device=device)
+    for got, want in [(accel.asarray([x, y]), np.asarray([a, b])), (accel.asarray((x.sum(), y.max())), np.asarray([15.0, 5.0])),
+                      (accel.asarray([x[0], x[1]], dtype="float32"), a.astype(np.float32))]:
+        assert (got.shape, got.dtype, got.device) == (want.shape, want.dtype, x.device)
+        np.testing.assert_array_equal(host(got), want)
+    with pytest.raises(ValueError, match="same shape"):
+        accel.asarray([x, y[0]])
+    if device != "cpu":
+        with pytest.raises(ValueError, match="different devices"):
+            accel.asarray([x, accel.ones(3)])
+
+
 def test_pickle_and_deepcopy_round_trip(device):
     x = accel.asarray(np.arange(6.0).reshape(2, 3), device=device)
     for y in (pickle.loads(pickle.dumps(x)), copy.deepcopy(x)):
