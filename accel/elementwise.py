@@ -68,8 +68,10 @@ _SWAPPED = {"greater": "less", "less": "greater", "greater_equal": "less_equal",
             "less_equal": "greater_equal", "equal": "equal", "not_equal": "not_equal"}
 
 #: (op, device kind, input dtypes) -> kernel(*buffers) for calls that need no per-call check
-#: (a kernel runs on the device that holds its arrays, so GPUs share one plan)
+#: (a kernel runs on the device that holds its arrays, so GPUs share one plan); _IN_PLACE's
+#: plans write into their first buffer (x += y)
 _PLANS: dict[tuple, Callable[..., Any]] = {}
+_IN_PLACE: dict[tuple, Callable[..., Any]] = {}
 
 
 def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
@@ -90,20 +92,21 @@ def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
     return _apply(op, args, out)
 
 
-def binary(op: str, x1: Array, x2: Operand) -> Array:
-    """``apply`` for two operands, the first an Array: the operators' entry point."""
-    a = x1._data
+def binary(op: str, x1: Array, x2: Operand, in_place: bool = False) -> Array:
+    """``apply`` for two operands, the first an Array (and the output, ``x1 += x2``, where
+    ``in_place``): the operators' entry point."""
+    a, plans, plan = x1._data, _IN_PLACE if in_place else _PLANS, None
     if type(x2) is Array and x2._device is x1._device:
         b = x2._data
-        if a.ndim and b.ndim and (a.shape == b.shape or broadcast_shapes(op, a.shape, b.shape)):
-            plan = _PLANS.get((op, x1._device.kind, a.dtype, b.dtype))
-            if plan is not None:
-                return Array(plan(a, b), x1._device)
+        if a.ndim and b.ndim and (a.shape == b.shape or broadcast_shapes(op, a.shape, b.shape) == a.shape
+                                  or not in_place):
+            plan = plans.get((op, x1._device.kind, a.dtype, b.dtype))
     elif (type(x2) is float or type(x2) is int) and a.ndim:  # x * 0.5: the scalar's type is all that counts
-        plan = _PLANS.get((op, x1._device.kind, a.dtype, type(x2)))
-        if plan is not None:
-            return Array(plan(a, x2), x1._device)
-    return _apply(op, (x1, x2), None)
+        b, plan = x2, plans.get((op, x1._device.kind, a.dtype, type(x2)))
+    if plan is None:
+        return _apply(op, (x1, x2), x1 if in_place else None)
+    result = plan(a, b)
+    return x1 if in_place else Array(result, x1._device)
 
 
 def _apply(op: str, args: tuple, out: Array | None) -> Array:
@@ -138,13 +141,14 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
         out._data[...] = beyond
         return out
     fn = kernel(op, device)
-    if not checked and _shortcut(op, args, loop):
-        plan = functools.partial(fn, out=None, dtypes=loop)
-        if not isinstance(args[-1], Array):  # the scalar in the loop's dtype, as in bufs below
+    if not checked and (out is None or (out is args[0] and len(args) == 2)) and _shortcut(op, args, loop):
+        arrays_only = isinstance(args[-1], Array)
+        # for Arrays only, a backend's direct callable where it has one (the CPU: the ufunc itself)
+        call = fn.specialize(loop) if arrays_only and hasattr(fn, "specialize") else functools.partial(fn, dtypes=loop)
+        plan = call if out is None else functools.partial(_into_first, call)
+        if not arrays_only:  # the scalar in the loop's dtype, as in bufs below
             plan = functools.partial(_scalar_last, plan, loop[1].type)
-        elif hasattr(fn, "specialize"):  # Arrays only: a backend's direct callable (the CPU: the ufunc itself)
-            plan = fn.specialize(loop)
-        _PLANS[(op, device.kind) + tuple(types)] = plan
+        (_PLANS if out is None else _IN_PLACE)[(op, device.kind) + tuple(types)] = plan
     bufs = [a._data if isinstance(a, Array) else dt.type(a) for a, dt in zip(args, loop)]
     result = fn(*bufs, out=None if out is None else out._data, dtypes=loop)
     return out if out is not None else Array(result, device)
@@ -171,6 +175,10 @@ def _comparison_beyond_range(op: str, args: tuple, loop: tuple[np.dtype, ...]) -
 
 def _scalar_last(plan: Callable[..., Any], dtype: type, a: Any, scalar: int | float) -> Any:
     return plan(a, dtype(scalar))
+
+
+def _into_first(call: Callable[..., Any], a: Any, b: Any) -> Any:
+    return call(a, b, out=a)
 
 
 def _check_out(op: str, out: Array, device, shape: tuple[int, ...], dtype: np.dtype) -> None:

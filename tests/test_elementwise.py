@@ -357,6 +357,33 @@ def test_repeated_calls_with_a_python_scalar_match_numpy(device, dt, scalar):
                 check(name, op(x), want)
 
 
+@pytest.mark.parametrize("dt", DTYPES)
+def test_repeated_in_place_operators_match_numpy(device, dt):
+    """x += y and friends take a shortcut from their second call of the same dtypes: every call
+    updates x as NumPy does, broadcasts, overlaps and casts included, or raises as NumPy does."""
+    a, row = dense(dt, (4, 6), seed=2, bound=9), dense(dt, (6,), seed=3, bound=9)
+    want, x = a.copy(), accel.asarray(a, device=device, copy=True)
+    operands = {  # name: (NumPy's target and operand, accel's)
+        "int": lambda: ((want, 3), (x, 3)), "float": lambda: ((want, 0.5), (x, 0.5)),
+        "row": lambda: ((want, row), (x, accel.asarray(row, device=device))), "itself": lambda: ((want, want), (x, x)),
+        "overlapping": lambda: ((want[1:], want[:-1]), (x[1:], x[:-1])),
+    }
+    for name in ("__iadd__", "__isub__", "__imul__", "__itruediv__"):
+        for operand in operands.values():
+            for _ in range(3):
+                (t, o), (tx, ox) = operand()
+                try:
+                    with np.errstate(all="ignore"):
+                        getattr(t, name)(o)
+                except (TypeError, OverflowError) as exc:  # e.g. int += 0.5: NumPy cannot cast the result back
+                    with pytest.raises(TypeError if isinstance(exc, TypeError) else OverflowError):
+                        getattr(tx, name)(ox)
+                    continue
+                with np.errstate(all="ignore"):
+                    assert getattr(tx, name)(ox) is tx
+                check(name, x, want)
+
+
 # the CPU spreads a scalar into a run as long as the array or as a row of it, or where no row
 # length fits (69633 is odd, and longer than a row) leaves it to NumPy's stride-0 loop
 @pytest.mark.parametrize("shape", [(128, 64), (3, 23211), (1, 69633)])

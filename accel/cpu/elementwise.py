@@ -239,8 +239,12 @@ def spread_scalars(ufunc: np.ufunc, inputs: tuple, out: np.ndarray | None,
     scalar becomes a contiguous run of copies, one row long, which NumPy broadcasts down the
     arrays viewed as rows; still one ufunc call, so NumPy reports floating-point errors once.
     """
+    first, last = inputs[0], inputs[-1]  # the cheap early answer for small arrays: one of these is an array
+    if not ((isinstance(first, np.ndarray) and first.size >= SPREAD_FROM) or
+            (isinstance(last, np.ndarray) and last.size >= SPREAD_FROM)):
+        return None
     arrays = [x for x in inputs if isinstance(x, np.ndarray) and x.ndim]
-    if not arrays or len(arrays) == len(inputs) or arrays[0].size < SPREAD_FROM:
+    if len(arrays) == len(inputs):
         return None
     shape, n = arrays[0].shape, arrays[0].size
     if any(x.shape != shape or not x.flags.c_contiguous for x in arrays + ([] if out is None else [out])):
@@ -284,7 +288,7 @@ class UfuncKernel:
             ufunc = self.ufuncs[dtypes] = compiled_ufunc(self.fn, dtypes)
         return ufunc
 
-    def __call__(self, *inputs: Any, out: np.ndarray | None, dtypes: tuple[np.dtype, ...]) -> np.ndarray:
+    def __call__(self, *inputs: Any, dtypes: tuple[np.dtype, ...], out: np.ndarray | None = None) -> np.ndarray:
         ufunc = self.specialize(dtypes)
         result = spread_scalars(ufunc, inputs, out, dtypes)
         if result is None:

@@ -91,7 +91,7 @@ def _kernel(op: str) -> Any:
     return cupy().ElementwiseKernel(params(op), "O out", OPERATIONS[op], f"accel_{op}", preamble=PREAMBLE)
 
 
-def run(op: str, *inputs: Any, out: Any, dtypes: tuple[np.dtype, ...]) -> Any:
+def run(op: str, *inputs: Any, dtypes: tuple[np.dtype, ...], out: Any = None) -> Any:
     """Cast operands to the loop dtype (a no-op when they have it) and run ``op``'s kernel.
 
     An input that overlaps ``out`` but is not ``out`` itself (``x[1:] += x[:-1]``) is copied
