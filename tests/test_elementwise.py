@@ -390,7 +390,7 @@ def test_repeated_in_place_operators_match_numpy(device, dt):
 @pytest.mark.parametrize("op", BINARY + ["where"])
 def test_scalar_operands_of_large_arrays_match_numpy(device, op, shape):
     """Python and NumPy scalars and 0-d arrays, on either side, allocating or into ``out=`` (the
-    CPU spreads them into contiguous runs from 8192 elements), and strided arrays, which do not."""
+    CPU spreads them into contiguous runs from 4096 elements), and strided arrays, which do not."""
     oracle = np.where if op == "where" else ORACLE[op]
     for dt in DTYPES:
         a = dense(dt, shape, seed=3, bound=9)

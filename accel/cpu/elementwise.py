@@ -224,9 +224,9 @@ def compiled_ufunc(fn: Callable[..., Any], dtypes: tuple[np.dtype, ...]) -> np.u
 #: float32 at most, which stays in cache), repeated down the array viewed as rows; NumPy's
 #: iterator pays about 5 us more for rows of 4096 or fewer than for one long run
 MIN_ROW, ROW = 256, 16384
-#: smaller arrays take NumPy's stride-0 scalar as it is: spreading costs about 3 us, which the
-#: vectorised loop wins back from about 2k elements (comparisons) to 8k (a multiply)
-SPREAD_FROM = 8192
+#: smaller arrays take NumPy's stride-0 scalar as it is: spreading costs about 2 us, which the
+#: vectorised loop wins back from about 2k elements (comparisons, maximum) to 16k (a multiply)
+SPREAD_FROM = 4096
 
 
 def spread_scalars(ufunc: np.ufunc, inputs: tuple, out: np.ndarray | None,
@@ -252,9 +252,12 @@ def spread_scalars(ufunc: np.ufunc, inputs: tuple, out: np.ndarray | None,
     row = _row_length(shape, n)
     if row is None:
         return None
-    rows = (n,) if row == n else (n // row, row)
+    if row == n:  # one run in the arrays' own shape
+        return ufunc(*(x if isinstance(x, np.ndarray) and x.ndim else _run_of(x, dt, shape)
+                       for x, dt in zip(inputs, dtypes)), out=out)
+    rows = (n // row, row)
     result = np.empty(shape, dtypes[-1]) if out is None else out
-    ufunc(*(x.reshape(rows) if isinstance(x, np.ndarray) and x.ndim else _run_of(x, dt, rows[-1:])
+    ufunc(*(x.reshape(rows) if isinstance(x, np.ndarray) and x.ndim else _run_of(x, dt, (row,))
             for x, dt in zip(inputs, dtypes)), out=result.reshape(rows))
     return result
 
