@@ -15,7 +15,7 @@ from .linalg import dot, matmul, tensordot
 from .manipulation import flatten, permute_dims, reshape, transpose
 from .nn import (bias_relu, bias_relu_backward, relu_backward, sgd_update, softmax,
                  softmax_backward, softmax_cross_entropy)
-from .reduce import argmax, argmin, max, mean, min, sum
+from .reduce import all, any, argmax, argmin, max, mean, min, sum
 
 
 def synchronize(device: "str | Device | None" = None) -> None:

@@ -139,7 +139,7 @@ class Array:
     def __bool__(self) -> bool:
         if self.size != 1:  # `if x > 0:` on a whole array is a common slip: say what to write instead
             raise ValueError(f"the truth value of an array of shape {self.shape} is ambiguous; "
-                             "reduce it first: (x > 0).max() is 'any', (x > 0).min() is 'all'")
+                             "reduce it first, with .any() or .all()")
         return bool(self.numpy().item())
 
     def __index__(self) -> int:
@@ -185,6 +185,12 @@ class Array:
 
     def argmin(self, axis: int | None = None, keepdims: bool = False) -> "Array":
         return _red.argmin(self, axis, keepdims)
+
+    def any(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
+        return _red.any(self, axis, keepdims)
+
+    def all(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
+        return _red.all(self, axis, keepdims)
 
     # -- indexing -----------------------------------------------------------
     def _key(self, key: Any) -> Any:
@@ -275,5 +281,5 @@ from . import linalg as _la  # noqa: E402
 from . import reduce as _red  # noqa: E402
 from . import interop as _interop  # noqa: E402
 
-for _name in ("sum", "mean", "max", "min", "argmax", "argmin"):  # help(x.sum) tells what accel.sum does
+for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "any", "all"):  # help(x.sum) tells what accel.sum does
     getattr(Array, _name).__doc__ = f"``x.{_name}(...)`` is ``accel.{_name}(x, ...)``: {getattr(_red, _name).__doc__}"

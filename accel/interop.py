@@ -45,6 +45,7 @@ def size(a: Array, axis: int | None = None) -> int:
 FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.sum: reduce.sum, np.mean: reduce.mean, np.max: reduce.max, np.amax: reduce.max,
     np.min: reduce.min, np.amin: reduce.min, np.argmax: reduce.argmax, np.argmin: reduce.argmin,
+    np.any: reduce.any, np.all: reduce.all,
     np.dot: linalg.dot, np.tensordot: linalg.tensordot, np.transpose: manipulation.transpose,
     np.reshape: manipulation.reshape, np.where: ew.where, np.zeros_like: creation.zeros_like,
     np.ones_like: creation.ones_like, np.empty_like: creation.empty_like, np.full_like: creation.full_like,

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max, min, argmax, argmin over any axes, NumPy's semantics.
+"""Reductions: sum, mean, max, min, argmax, argmin, any, all over any axes, NumPy's semantics.
 
 The front end normalises ``axis``, picks the result dtype and handles
 ``keepdims``; a backend kernel receives the buffer, the sorted axes to reduce
@@ -16,6 +16,7 @@ from typing import Sequence, Union
 import numpy as np
 
 from . import dtypes as _dt
+from . import elementwise as _ew
 from .array import Array
 from .dispatch import kernel
 
@@ -61,9 +62,13 @@ def _result_dtype(op: str, dtype: np.dtype) -> np.dtype:
     return dtype
 
 
-def _reduce(op: str, x: Array, axis: Axis, keepdims: bool) -> Array:
+def _check_array(op: str, x: object) -> None:
     if not isinstance(x, Array):
         raise TypeError(f"{op} expects an accel Array, not {type(x).__name__}")
+
+
+def _reduce(op: str, x: Array, axis: Axis, keepdims: bool) -> Array:
+    _check_array(op, x)
     axes = normalize_axes(op, x.ndim, axis)
     reduced = math.prod(x.shape[a] for a in axes)
     if op in ("max", "min", "argmax", "argmin") and reduced == 0:
@@ -101,8 +106,7 @@ def _arg(op: str, x: Array, axis: int | None, keepdims: bool) -> Array:
         if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
             raise TypeError(f"{op}: axis must be an int or None, got {axis!r}")
         return _reduce(op, x, axis, keepdims)
-    if not isinstance(x, Array):
-        raise TypeError(f"{op} expects an accel Array, not {type(x).__name__}")
+    _check_array(op, x)
     flat = _reduce(op, x.reshape(-1), 0, False)
     return flat.reshape((1,) * x.ndim) if keepdims else flat
 
@@ -115,3 +119,15 @@ def argmax(x: Array, axis: int | None = None, keepdims: bool = False) -> Array:
 def argmin(x: Array, axis: int | None = None, keepdims: bool = False) -> Array:
     """Index (int64) of the first smallest element along ``axis`` (of the flattened array if None)."""
     return _arg("argmin", x, axis, keepdims)
+
+
+def any(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Whether any element over ``axis`` is nonzero (NaN is), as bool; False where there are none."""
+    _check_array("any", x)
+    return _reduce("sum", _ew.not_equal(x, 0), axis, keepdims) > 0
+
+
+def all(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Whether every element over ``axis`` is nonzero (NaN is), as bool; True where there are none."""
+    _check_array("all", x)
+    return _reduce("sum", _ew.equal(x, 0), axis, keepdims) == 0

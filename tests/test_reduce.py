@@ -11,7 +11,7 @@ import accel
 from conftest import host
 from strategies import DTYPES, arrays, shapes
 
-REDUCTIONS = ["sum", "mean", "max", "min"]
+REDUCTIONS = ["sum", "mean", "max", "min", "any", "all"]
 
 
 def oracle(op: str, a: np.ndarray, axis, keepdims: bool) -> np.ndarray:
@@ -33,7 +33,7 @@ def axes_for(draw, ndim: int):
 @pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")  # checked below
 @given(data=st.data(), dt=st.sampled_from(DTYPES), keepdims=st.booleans())
 def test_reductions_match_numpy(device, op, data, dt, keepdims):
-    a = data.draw(arrays(dt, data.draw(shapes(max_dims=4, max_side=6))))
+    a = data.draw(arrays(dt, data.draw(shapes(max_dims=4, max_side=6)), nan=op in ("any", "all")))  # NaN is nonzero
     axis = data.draw(axes_for(a.ndim))
     try:
         want = oracle(op, a, axis, keepdims)
