@@ -124,10 +124,10 @@ def argmin(x: Array, axis: int | None = None, keepdims: bool = False) -> Array:
 def any(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
     """Whether any element over ``axis`` is nonzero (NaN is), as bool; False where there are none."""
     _check_array("any", x)
-    return _reduce("sum", _ew.not_equal(x, 0), axis, keepdims) > 0
+    return _reduce("sum", x if x.dtype == _dt.bool_ else _ew.not_equal(x, False), axis, keepdims) > 0
 
 
 def all(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
     """Whether every element over ``axis`` is nonzero (NaN is), as bool; True where there are none."""
     _check_array("all", x)
-    return _reduce("sum", _ew.equal(x, 0), axis, keepdims) == 0
+    return _reduce("sum", _ew.equal(x, False), axis, keepdims) == 0
