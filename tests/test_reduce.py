@@ -9,7 +9,7 @@ from hypothesis import assume, given, strategies as st
 
 import accel
 from conftest import host
-from strategies import DTYPES, arrays, shapes
+from strategies import DTYPES, arrays, dense, shapes
 
 REDUCTIONS = ["sum", "mean", "max", "min", "any", "all"]
 
@@ -79,11 +79,24 @@ def test_methods_are_the_functions(device, data, dt, keepdims):
         np.testing.assert_array_equal(host(getattr(x, op)(axis=axis, keepdims=keepdims)), getattr(np, op)(a, axis, keepdims=keepdims))
 
 
-def test_nan_propagates_in_max(device):
-    a = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, 6.0]], np.float32)
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("shape", [(7, 5), (3, 700), (700, 3)])  # long rows and long columns: the vectorised loops
+def test_extremes_and_their_indices_match_numpy(device, dt, shape):
+    """max/min/argmax/argmin along every axis where values repeat (the first index wins), and for
+    floats where many NaNs (the first one wins), infinities and both zeros sit."""
+    rng = np.random.default_rng(5)
+    if dt in ("float32", "float64"):
+        a = rng.choice(np.array([np.nan, -np.inf, np.inf, -0.0, 0.0, 1.5, -2.5, 3.0], dt), size=shape,
+                       p=[0.3, 0.05, 0.05, 0.1, 0.1, 0.2, 0.1, 0.1])
+        a[1] = np.arange(shape[1]) % 3  # a row without NaN, with ties
+        a[:, 1] = -np.arange(shape[0]) % 4  # likewise a column
+    else:
+        a = dense(dt, shape, seed=5, bound=3)  # few distinct values: many ties
     x = accel.asarray(a, device=device)
-    np.testing.assert_array_equal(host(accel.max(x, axis=1)), np.max(a, axis=1))
-    np.testing.assert_array_equal(host(accel.argmax(x, axis=1)), np.argmax(a, axis=1))
+    for axis in (None, 0, 1):
+        for op in ("max", "min", "argmax", "argmin"):
+            got, want = getattr(accel, op)(x, axis=axis), getattr(np, op)(a, axis=axis)
+            np.testing.assert_array_equal(host(got), want, err_msg=f"{op} axis={axis}")
 
 
 @pytest.mark.parametrize("shape, axis", [((0,), None), ((0, 3), 0), ((0, 3), 1), ((3, 0), 0), ((2, 0, 3), (0, 1))])

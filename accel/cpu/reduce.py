@@ -4,8 +4,8 @@ The reduced axes are moved last and the array viewed as 2-D (kept, reduced);
 NumPy copies only when that view is impossible. Two loop orders: along rows
 when the reduced axis is the fast one, down columns (a vectorisable
 accumulate into a row) when the kept axis is, as for a bias gradient's sum
-over the batch axis. Float sums accumulate in float64 (float32 sums of 2**24
-terms would otherwise lose digits).
+over the batch axis; both for sums and for max/min/argmax/argmin. Float sums
+accumulate in float64 (float32 sums of 2**24 terms would otherwise lose digits).
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import numba as nb
 import numpy as np
 
 from ..dispatch import register
+from .elementwise import order_key
 
 _FAST = {"reassoc"}  # lets LLVM vectorise sums without giving up NaN/inf semantics
 
@@ -37,21 +38,57 @@ def _sum_cols(x, acc):
 
 
 @nb.njit(cache=True)
-def _extreme_rows(x, want_max, values, index):
-    """Per row, the first largest (or smallest) element and its column; NaN wins, as in NumPy."""
+def _extreme_rows(x, want_max, scan, values, index):
+    """Per row, the first largest (or smallest) element and its column; NaN wins, as in NumPy.
+
+    A pass that LLVM vectorises finds the extreme of each element's integer order key (float
+    compares do not vectorise into a running max; integer ones do) and counts NaNs. The first
+    column holding it (or the first NaN) then comes from a second full, vectorised pass where
+    ``scan`` (floats, whose keys cost a scalar loop most), else from a search that stops there.
+    """
+    n = x.shape[1]
     for i in range(x.shape[0]):
-        best = x[i, 0]
-        k = 0
-        if best == best:
-            for j in range(1, x.shape[1]):
+        best = order_key(x[i, 0])
+        nans = 0
+        if want_max:
+            for j in range(n):
                 v = x[i, j]
-                if v != v:
-                    best, k = v, j
-                    break
-                if (v > best) if want_max else (v < best):
-                    best, k = v, j
-        values[i] = best
+                nans += v != v
+                best = max(best, order_key(v))
+        else:
+            for j in range(n):
+                v = x[i, j]
+                nans += v != v
+                best = min(best, order_key(v))
+        k = n
+        if nans:
+            for j in range(n):
+                v = x[i, j]
+                k = min(k, j if v != v else n)
+        elif scan:
+            for j in range(n):
+                k = min(k, j if order_key(x[i, j]) == best else n)
+        else:
+            k = 0
+            while order_key(x[i, k]) != best:
+                k += 1
+        values[i] = x[i, k]
         index[i] = k
+
+
+@nb.njit(cache=True)
+def _extreme_cols(x, want_max, values, index):
+    """``_extreme_rows`` where the rows are the fast axis: each column updates every row's
+    running extreme at once (a vectorisable select); a row's first NaN sticks."""
+    for i in range(x.shape[0]):
+        values[i] = x[i, 0]
+        index[i] = 0
+    for j in range(1, x.shape[1]):
+        for i in range(x.shape[0]):
+            v, b = x[i, j], values[i]
+            take = ((v > b) if want_max else (v < b)) or (v != v and b == b)
+            values[i] = v if take else b
+            index[i] = j if take else index[i]
 
 
 def _as_2d(data: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
@@ -97,7 +134,10 @@ def _extreme(data: np.ndarray, axes: tuple[int, ...], want_max: bool) -> tuple[n
     values = np.empty(x.shape[0], dtype=data.dtype)
     index = np.empty(x.shape[0], dtype=np.int64)
     if x.size:
-        _extreme_rows(x, want_max, values, index)
+        if x.strides[0] < x.strides[1]:
+            _extreme_cols(x, want_max, values, index)
+        else:
+            _extreme_rows(x, want_max, x.dtype.kind == "f", values, index)
     shape = _kept_shape(data, axes)
     return values.reshape(shape), index.reshape(shape)
 
