@@ -43,8 +43,9 @@ def _extreme_rows(x, want_max, scan, values, index):
 
     A pass that LLVM vectorises finds the extreme of each element's integer order key (float
     compares do not vectorise into a running max; integer ones do) and counts NaNs. The first
-    column holding it (or the first NaN) then comes from a second full, vectorised pass where
-    ``scan`` (floats, whose keys cost a scalar loop most), else from a search that stops there.
+    column holding it (or the first NaN) then comes from a second vectorised pass over the
+    whole row where ``scan`` (floats: recomputing their keys one by one costs more), else from
+    a search that stops there.
     """
     n = x.shape[1]
     for i in range(x.shape[0]):
