@@ -89,6 +89,11 @@ def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
             plan = _PLANS.get((op, args[0]._device.kind, a.dtype))
             if plan is not None:
                 return Array(plan(a), args[0]._device)
+    elif out is None and len(args) == 2 and type(args[1]) is Array and type(args[0]) in (int, float):
+        b = args[1]._data  # 1.0 - x: a Python number first
+        plan = _PLANS.get((op, args[1]._device.kind, type(args[0]), b.dtype)) if b.ndim else None
+        if plan is not None:
+            return Array(plan(args[0], b), args[1]._device)
     return _apply(op, args, out)
 
 
@@ -142,12 +147,14 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
         return out
     fn = kernel(op, device)
     if not checked and (out is None or (out is args[0] and len(args) == 2)) and _shortcut(op, args, loop):
-        arrays_only = isinstance(args[-1], Array)
+        arrays_only = all(isinstance(a, Array) for a in args)
         # for Arrays only, a backend's direct callable where it has one (the CPU: the ufunc itself)
         call = fn.specialize(loop) if arrays_only and hasattr(fn, "specialize") else functools.partial(fn, dtypes=loop)
         plan = call if out is None else functools.partial(_into_first, call)
-        if not arrays_only:  # the scalar in the loop's dtype, as in bufs below
-            plan = functools.partial(_scalar_last, plan, loop[1].type)
+        if not isinstance(args[-1], Array):  # the number in the loop's dtype, as in bufs below
+            plan = functools.partial(_number_last, plan, loop[1].type)
+        elif not isinstance(args[0], Array):
+            plan = functools.partial(_number_first, plan, loop[0].type)
         (_PLANS if out is None else _IN_PLACE)[(op, device.kind) + tuple(types)] = plan
     bufs = [a._data if isinstance(a, Array) else dt.type(a) for a, dt in zip(args, loop)]
     result = fn(*bufs, out=None if out is None else out._data, dtypes=loop)
@@ -157,8 +164,10 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
 def _shortcut(op: str, args: tuple, loop: tuple[np.dtype, ...]) -> bool:
     """Whether later calls like this one can take a shortcut of ``apply`` or ``binary``: Arrays
     only, or an Array and a Python number (not an int compared with integers: its value counts)."""
-    if len(args) == 2 and type(args[1]) in (int, float):
-        return isinstance(args[0], Array) and not (op in _BEYOND and type(args[1]) is int and loop[1].kind in "iu")
+    numbers = [type(a) in (int, float) for a in args]
+    if len(args) == 2 and sum(numbers) == 1:
+        i = numbers.index(True)
+        return isinstance(args[1 - i], Array) and not (op in _BEYOND and type(args[i]) is int and loop[i].kind in "iu")
     return all(isinstance(a, Array) for a in args)
 
 
@@ -173,8 +182,12 @@ def _comparison_beyond_range(op: str, args: tuple, loop: tuple[np.dtype, ...]) -
     return None
 
 
-def _scalar_last(plan: Callable[..., Any], dtype: type, a: Any, scalar: int | float) -> Any:
-    return plan(a, dtype(scalar))
+def _number_last(plan: Callable[..., Any], dtype: type, a: Any, number: int | float) -> Any:
+    return plan(a, dtype(number))
+
+
+def _number_first(plan: Callable[..., Any], dtype: type, number: int | float, b: Any) -> Any:
+    return plan(dtype(number), b)
 
 
 def _into_first(call: Callable[..., Any], a: Any, b: Any) -> Any:
