@@ -269,6 +269,16 @@ class Array:
     def __ge__(self, other): return _ew.binary("greater_equal", self, other)
     def __eq__(self, other): return _ew.binary("equal", self, other)  # type: ignore[override]
     def __ne__(self, other): return _ew.binary("not_equal", self, other)  # type: ignore[override]
+    def __and__(self, other): return _ew.binary("bitwise_and", self, other)
+    def __rand__(self, other): return _ew.binary("bitwise_and", self, other)  # commutative, as are | and ^
+    def __iand__(self, other): return _ew.binary("bitwise_and", self, other, in_place=True)
+    def __or__(self, other): return _ew.binary("bitwise_or", self, other)
+    def __ror__(self, other): return _ew.binary("bitwise_or", self, other)
+    def __ior__(self, other): return _ew.binary("bitwise_or", self, other, in_place=True)
+    def __xor__(self, other): return _ew.binary("bitwise_xor", self, other)
+    def __rxor__(self, other): return _ew.binary("bitwise_xor", self, other)
+    def __ixor__(self, other): return _ew.binary("bitwise_xor", self, other, in_place=True)
+    def __invert__(self): return _ew.invert(self)
     def __neg__(self): return _ew.negative(self)
     def __pos__(self): return self
     def __abs__(self): return _ew.abs(self)

@@ -28,6 +28,8 @@ RULES: dict[str, np.ufunc | None] = {
     "maximum": np.maximum, "minimum": np.minimum,
     "greater": np.greater, "less": np.less, "greater_equal": np.greater_equal,
     "less_equal": np.less_equal, "equal": np.equal, "not_equal": np.not_equal,
+    "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or, "bitwise_xor": np.bitwise_xor,
+    "invert": np.invert,
     "negative": np.negative, "abs": np.absolute, "exp": np.exp, "log": np.log,
     "sqrt": np.sqrt, "tanh": np.tanh, "relu": np.positive,
     "add_relu": np.add,
@@ -242,6 +244,10 @@ greater_equal = _op("greater_equal", "x1 >= x2 as a bool array.")
 less_equal = _op("less_equal", "x1 <= x2 as a bool array.")
 equal = _op("equal", "x1 == x2 as a bool array.")
 not_equal = _op("not_equal", "x1 != x2 as a bool array.")
+bitwise_and = _op("bitwise_and", "x1 & x2 for ints and bools (for bools: logical and).")
+bitwise_or = _op("bitwise_or", "x1 | x2 for ints and bools (for bools: logical or).")
+bitwise_xor = _op("bitwise_xor", "x1 ^ x2 for ints and bools (for bools: logical xor).")
+invert = _op("invert", "~x for ints and bools: every bit flipped (for bools: logical not).")
 negative = _op("negative", "-x, elementwise.")
 abs = _op("abs", "|x|, elementwise.")
 exp = _op("exp", "e ** x, elementwise (integers give float64).")

@@ -25,6 +25,8 @@ UFUNCS: dict[np.ufunc, Callable[..., Array]] = {
     np.greater_equal: ew.greater_equal, np.less_equal: ew.less_equal, np.equal: ew.equal,
     np.not_equal: ew.not_equal, np.negative: ew.negative, np.absolute: ew.abs, np.exp: ew.exp,
     np.log: ew.log, np.sqrt: ew.sqrt, np.tanh: ew.tanh, np.matmul: linalg.matmul,
+    np.bitwise_and: ew.bitwise_and, np.bitwise_or: ew.bitwise_or, np.bitwise_xor: ew.bitwise_xor,
+    np.invert: ew.invert,
 }
 
 

@@ -16,8 +16,8 @@ from strategies import DTYPES, arrays, broadcastable, dense
 
 BINARY = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "pow",
           "maximum", "minimum", "greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
-          "add_relu"]
-UNARY = ["negative", "abs", "exp", "log", "sqrt", "tanh", "relu"]
+          "bitwise_and", "bitwise_or", "bitwise_xor", "add_relu"]
+UNARY = ["negative", "abs", "exp", "log", "sqrt", "tanh", "relu", "invert"]
 ORACLE = {name: RULES[name] for name in BINARY + UNARY}
 ORACLE["relu"] = lambda x: np.maximum(x, x.dtype.type(0))
 ORACLE["add_relu"] = lambda x, y: (lambda s: np.maximum(s, s.dtype.type(0)))(np.add(x, y))
@@ -326,7 +326,9 @@ def test_operators_and_reflected_scalars(device):
     x = accel.asarray(a, device=device)
     pairs = [(x + 1, a + 1), (1 - x, 1 - a), (2 * x, 2 * a), (x / 2, a / 2), (7 // x, 7 // a),
              (x % 4, a % 4), (x ** 2, a ** 2), (-x, -a), (abs(x), np.abs(a)), (x > 2, a > 2),
-             (x <= 3, a <= 3), (x == 5, a == 5), (x != 5, a != 5), (2 ** x.astype("float32"), 2.0 ** a.astype(np.float32))]
+             (x <= 3, a <= 3), (x == 5, a == 5), (x != 5, a != 5), (2 ** x.astype("float32"), 2.0 ** a.astype(np.float32)),
+             (x & 6, a & 6), (5 | x, 5 | a), (x ^ x[::-1], a ^ a[::-1]), (~x, ~a),
+             ((x > 0) & (x < 5), (a > 0) & (a < 5)), (~(x > 0) | (x == 4), ~(a > 0) | (a == 4))]
     for got, want in pairs:
         check("op", got, want)
 

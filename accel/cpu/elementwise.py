@@ -175,6 +175,10 @@ def less_equal(a, b): return a == a and b == b and order_key(a) <= order_key(b)
 def equal(a, b): return a == b
 def not_equal(a, b): return a != b
 def where(c, a, b): return a if c else b
+def bitwise_and(a, b): return a & b
+def bitwise_or(a, b): return a | b
+def bitwise_xor(a, b): return a ^ b
+def invert(a): return a ^ wrap(-1, a)  # every bit flipped; for a bool, -1 is True: logical not
 def negative(a): return -a
 def abs(a): return np.abs(a)
 def exp(a): return np.exp(a)
@@ -208,6 +212,7 @@ SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
     f.__name__: f for f in (
         add, subtract, multiply, divide, floor_divide, remainder, pow, maximum, minimum,
         greater, less, greater_equal, less_equal, equal, not_equal, where,
+        bitwise_and, bitwise_or, bitwise_xor, invert,
         negative, abs, exp, log, sqrt, tanh, relu, add_relu)
 }
 

@@ -3,7 +3,7 @@
 CuPy's kernels broadcast and handle strides themselves; ``T`` is the loop
 dtype the front end resolved (operands of another dtype are cast to it first)
 and ``O`` the result's. The helpers in PREAMBLE give NumPy's semantics where
-C++ differs: floor division, Python's remainder, integer powers, NaN in max/min.
+C++ differs: floor division, Python's remainder, integer powers, NaN in max/min, a bool's ~.
 """
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ template <typename T> __device__ T accel_pow(T a, T b) {
 }
 __device__ float accel_pow(float a, float b) { return powf(a, b); }
 __device__ double accel_pow(double a, double b) { return pow(a, b); }
+template <typename T> __device__ T accel_invert(T a) { return ~a; }
+__device__ bool accel_invert(bool a) { return !a; }  /* ~true is -2 in C++, which is true again */
 """
 
 #: op -> the CUDA statement that computes ``out`` from ``a`` (and ``b``, or ``c ? a : b``).
@@ -68,6 +70,10 @@ OPERATIONS: dict[str, str] = {
     "equal": "out = a == b",
     "not_equal": "out = a != b",
     "where": "out = c ? a : b",
+    "bitwise_and": "out = a & b",
+    "bitwise_or": "out = a | b",
+    "bitwise_xor": "out = a ^ b",
+    "invert": "out = accel_invert(a)",
     "negative": "out = -a",
     "abs": "out = a >= 0 ? a : -a",
     "exp": "out = exp(a)",
@@ -78,7 +84,7 @@ OPERATIONS: dict[str, str] = {
     "add_relu": "T s = a + b; out = (s > 0 || s != s) ? s : T(0)",
 }
 
-UNARY = {"negative", "abs", "exp", "log", "sqrt", "tanh", "relu"}
+UNARY = {"negative", "abs", "exp", "log", "sqrt", "tanh", "relu", "invert"}
 
 
 def params(op: str) -> str:
