@@ -72,6 +72,10 @@ class Array:
             raise TypeError("len() of a 0-d array")
         return self.shape[0]
 
+    def __contains__(self, value: Any) -> bool:
+        """``value in x``: whether any element equals it, as NumPy (one kernel, not a Python loop)."""
+        return bool((self == value).any())
+
     # -- conversion ---------------------------------------------------------
     def reshape(self, *shape: int | tuple[int, ...]) -> "Array":
         from .manipulation import reshape

@@ -159,6 +159,7 @@ def test_repr_and_conversions(device):
         with pytest.raises(ValueError, match=r"the truth value of an array of shape .* is ambiguous; .*\.any\(\) or \.all\(\)"):
             bool(ambiguous > 0)
     assert bool(x[0, 1] > 1) and not bool(x[:, :1] > 1)
+    assert 2.0 in x and 2 in x and 3.0 not in x and x[0, 0] in x and np.nan not in x
 
 
 def test_asarray_of_a_list_of_arrays_stacks_them_where_they_are(device):
