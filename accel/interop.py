@@ -9,6 +9,7 @@ and returns NumPy arrays; on a GPU it raises, since NumPy cannot read GPU memory
 """
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any, Callable
 
@@ -54,10 +55,13 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.shape: shape, np.ndim: ndim, np.size: size,
 }
 
-_SIGNATURES = {fn: inspect.signature(fn) for fn in FUNCTIONS.values()}
-#: the keywords each ufunc's accel op takes (NumPy has checked the operands' count)
-_UFUNC_KEYWORDS = {fn: {p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.KEYWORD_ONLY}
-                   for fn in UFUNCS.values()}
+_signature = functools.cache(inspect.signature)  # on first use, not at import
+
+
+@functools.cache
+def _keywords(fn: Callable[..., Any]) -> frozenset[str]:
+    """The keywords a ufunc's accel op takes (NumPy has checked the operands' count)."""
+    return frozenset(p.name for p in _signature(fn).parameters.values() if p.kind == p.KEYWORD_ONLY)
 
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
@@ -66,7 +70,7 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> An
     ours = UFUNCS.get(ufunc) if method == "__call__" else None
     if ours is None:
         return _numpy(getattr(ufunc, method), inputs, kwargs, f"{name} has no accel version")
-    unknown = kwargs.keys() - _UFUNC_KEYWORDS[ours]
+    unknown = kwargs.keys() - _keywords(ours)
     if unknown:
         why = f"{name} was called with arguments accel.{ours.__name__} does not take ({', '.join(sorted(unknown))}=)"
         return _numpy(ufunc, inputs, kwargs, why)
@@ -82,7 +86,7 @@ def array_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     if ours is None:
         return _numpy(func, args, kwargs, f"{name} has no accel version")
     try:
-        _SIGNATURES[ours].bind(*args, **kwargs)
+        _signature(ours).bind(*args, **kwargs)
     except TypeError as exc:
         return _numpy(func, args, kwargs, f"{name} was called with arguments accel.{ours.__name__} does not take ({exc})")
     return ours(*args, **kwargs)

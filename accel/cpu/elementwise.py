@@ -81,6 +81,13 @@ def strict_divide(typingctx, x, y):
     return x(x, y), codegen
 
 
+@nb.njit(inline="always")
+def _divided_by_zero(a):
+    """An integer x // 0 or x % 0: 0, as NumPy, with the flag behind its 'divide by zero' warning."""
+    strict_divide(1.0, 0.0)
+    return wrap(0, a)
+
+
 def floor_div(a, b):
     """``a // b`` as NumPy computes it, with the floating-point flags its loop raises and no
     others. Integers: x // 0 is 0 ('divide') and the lowest int // -1 wraps to itself
@@ -108,8 +115,7 @@ def _floor_div_compiled(a, b):
 
     def int_floor_div(a, b):
         if b == 0:
-            strict_divide(1.0, 0.0)  # the flag behind NumPy's 'divide by zero' warning
-            return wrap(0, a)
+            return _divided_by_zero(a)
         if b == -1:  # -a wraps; the machine divide would trap
             negated = wrap(-a, a)
             if negated == a and a != 0:
@@ -131,8 +137,7 @@ def _mod_compiled(a, b):
 
     def int_mod(a, b):
         if b == 0:
-            strict_divide(1.0, 0.0)  # the flag behind NumPy's 'divide by zero' warning
-            return wrap(0, a)
+            return _divided_by_zero(a)
         return a % b
     return int_mod
 
