@@ -192,11 +192,14 @@ def sqrt(a): return np.sqrt(a)
 
 
 def tanh(a):
-    """NumPy's tanh without libm's 'underflow' on subnormals: below 2**-28 tanh(a) rounds to a,
-    and tanh is given 0 there, since a vectorised loop calls it on every lane."""
-    small = order_key(np.abs(a)) < order_key(wrap(2.0 ** -28, a))
-    t = np.tanh(wrap(0, a) if small else a)
-    return a if small else t
+    """NumPy's tanh without libm's 'underflow' on subnormals. Below 2**-126 (float32's least
+    normal) a is scaled by 2**64 into the normal range, where tanh(y) is y, and back; both
+    scalings are exact. It is branch-free on purpose: a vectorised loop calls tanh on every lane,
+    and LLVM, which does not model floating-point flags, dropped a guard that gave tanh 0 (its
+    answer unused) and called tanh(a) on subnormals, under Python 3.10 and 3.13."""
+    small = order_key(np.abs(a)) < order_key(wrap(2.0 ** -126, a))
+    t = np.tanh(a * (wrap(2.0 ** 64, a) if small else wrap(1, a)))
+    return t * (wrap(2.0 ** -64, a) if small else wrap(1, a))
 
 
 def relu(a): return a if order_key(a) > 0 or a != a else 0   # 0 is cast to the loop's dtype
