@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import builtins
 import math
-import os
-import sys
 import warnings
 from typing import Sequence, Union
 
@@ -18,21 +16,10 @@ import numpy as np
 from . import dtypes as _dt
 from . import elementwise as _ew
 from .array import Array
+from .callers import callers_level
 from .dispatch import kernel
 
 Axis = Union[int, Sequence[int], None]
-_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
-
-
-def _callers_level() -> int:
-    """``stacklevel`` of the first frame outside accel, for a warning issued by this function's caller.
-
-    A fixed level would name the user's line for ``accel.mean(x)`` but accel's own for ``x.mean()``.
-    """
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def normalize_axes(op: str, ndim: int, axis: Axis) -> tuple[int, ...]:
@@ -74,7 +61,7 @@ def _reduce(op: str, x: Array, axis: Axis, keepdims: bool) -> Array:
     if op in ("max", "min", "argmax", "argmin") and reduced == 0:
         raise ValueError(f"{op}: zero-size array (shape {x.shape}) has no {op} along axis {axis}")
     if op == "mean" and reduced == 0:
-        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=_callers_level())  # NumPy's words
+        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=callers_level())  # NumPy's words
     data = kernel(op, x.device)(x._data, axes, _result_dtype(op, x.dtype))
     if keepdims:
         data = data.reshape(tuple(1 if i in axes else n for i, n in enumerate(x.shape)))

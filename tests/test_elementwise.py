@@ -2,7 +2,9 @@
 shapes (0-d, empty, strided and transposed inputs), for every supported dtype."""
 from __future__ import annotations
 
+import inspect
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -167,6 +169,75 @@ def test_cpu_kernels_report_numpys_floating_point_errors(op):
         grids = [np.tile(g, (8,) + (1,) * (g.ndim - 1)) for g in grids]  # long enough for the SIMD loops
         want = fp_errors(lambda: ORACLE[op](*grids))
         assert fp_errors(lambda: getattr(accel, op)(*map(accel.asarray, grids))) == want, (op, dtypes)
+
+
+@pytest.mark.parametrize("op", BINARY + UNARY)
+def test_cpu_warnings_are_numpys_and_name_the_callers_line(op):
+    """Under NumPy's default 'warn', the same errors warn as in NumPy, each naming the line that
+    called accel (not accel's own, which Python's default filter would show once per process)."""
+    for dtypes in itertools.product(DTYPES, repeat=2 if op in BINARY else 1):
+        if not numpy_supports(op, *dtypes):
+            continue
+        grids = [np.tile(g, 8) for g in np.meshgrid(*(extremes(d) for d in dtypes), indexing="ij")]
+        if op == "pow" and np.result_type(*grids).kind in "iu":
+            grids[1] = np.where(grids[1] < 0, grids[1].dtype.type(0), grids[1])
+        with warnings.catch_warnings(record=True) as want:
+            warnings.simplefilter("always")
+            ORACLE[op](*grids)
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            getattr(accel, op)(*map(accel.asarray, grids)); line = inspect.currentframe().f_lineno
+        errors = lambda caught: sorted(str(w.message).split(" encountered")[0] for w in caught)
+        assert errors(got) == errors(want), (op, dtypes)
+        assert {(w.filename, w.lineno) for w in got} <= {(__file__, line)}, (op, dtypes)
+
+
+CALL_FORMS = {  # each warns at its own line here
+    "x / 0": lambda x, big: x / 0,
+    "0.0 / x": lambda x, big: 0.0 / (x - x),
+    "out=": lambda x, big: accel.divide(x, 0, out=x),
+    "np.divide": lambda x, big: np.divide(x, 0),
+    "x /= 0": lambda x, big: x.__itruediv__(0),
+    "spread scalar": lambda x, big: big / 0,
+    "bias_relu": lambda x, big: accel.bias_relu(x, accel.full((2,), -np.inf)),
+}
+
+
+@pytest.mark.parametrize("form", CALL_FORMS)
+def test_every_call_form_warns_at_the_callers_line(form):
+    call = CALL_FORMS[form]
+    for _ in range(3):  # the first call takes the full path, later ones a cached plan
+        x = accel.asarray(np.array([[1.0, np.inf]], np.float32))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call(x, accel.zeros((4, 4096)))
+        assert caught and all(w.category is RuntimeWarning for w in caught), form
+        assert {(w.filename, w.lineno) for w in caught} == {(__file__, call.__code__.co_firstlineno)}, \
+            [str(w) for w in caught]
+
+
+def test_errstate_settings_other_than_warn_are_kept():
+    x = accel.asarray(np.array([1.0, 0.0], np.float32))
+    with np.errstate(divide="raise", invalid="ignore"), pytest.raises(FloatingPointError, match="divide by zero"):
+        x / 0
+    with np.errstate(divide="ignore", invalid="warn"), pytest.warns(RuntimeWarning) as caught:
+        x / 0
+    assert [str(w.message) for w in caught] == ["invalid value encountered in divide"]
+    calls = []
+    with np.errstate(all="call", call=lambda error, flag: calls.append(error)):
+        x / 0
+    assert sorted(calls) == ["divide by zero", "invalid value"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="ignore"):
+            x / 0
+    old_call = np.seterrcall(lambda error, flag: None)  # installed but not used: warnings still warn here
+    try:
+        with pytest.warns(RuntimeWarning) as caught:
+            x / 0
+    finally:
+        np.seterrcall(old_call)
+    assert {w.filename for w in caught} == {__file__}
 
 
 def test_nn_kernels_are_quiet_on_nan():

@@ -20,6 +20,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic, overload
 
 from ..dispatch import register
+from .fperrors import reported_at_caller
 
 
 def wrap(x, like):
@@ -225,6 +226,19 @@ SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
 }
 
 
+#: kernels that never set a floating-point flag (compares go through order_key; as NumPy's, these
+#: are quiet), and so need no warning redirection; nor do integer loops but // and %
+QUIET = {"maximum", "minimum", "greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
+         "where", "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "negative", "abs", "relu", "relu_mask"}
+
+
+def may_warn(fn: Callable[..., Any], dtypes: tuple[np.dtype, ...]) -> bool:
+    """Whether ``fn``'s kernel for ``dtypes`` can set a floating-point flag, which NumPy reports."""
+    if fn.__name__ in QUIET:
+        return False
+    return any(d.kind == "f" for d in dtypes) or fn.__name__ in ("floor_divide", "remainder")
+
+
 @functools.lru_cache(maxsize=None)
 def compiled_ufunc(fn: Callable[..., Any], dtypes: tuple[np.dtype, ...]) -> np.ufunc:
     """``fn`` compiled by Numba for exactly ``dtypes`` (inputs..., result) as a NumPy ufunc."""
@@ -242,7 +256,7 @@ MIN_ROW, ROW = 256, 16384
 SPREAD_FROM = 4096
 
 
-def spread_scalars(ufunc: np.ufunc, inputs: tuple, out: np.ndarray | None,
+def spread_scalars(ufunc: Callable[..., Any], inputs: tuple, out: np.ndarray | None,
                    dtypes: tuple[np.dtype, ...]) -> np.ndarray | None:
     """``ufunc(*inputs)`` where scalars (and 0-d arrays) meet C-contiguous arrays of one shape,
     with every operand unit-strided; None where that does not apply.
@@ -295,13 +309,17 @@ class UfuncKernel:
 
     def __init__(self, fn: Callable[..., Any]):
         self.fn = fn
-        self.ufuncs: dict[tuple[np.dtype, ...], np.ufunc] = {}
+        self.ufuncs: dict[tuple[np.dtype, ...], Callable[..., Any]] = {}
 
-    def specialize(self, dtypes: tuple[np.dtype, ...]) -> np.ufunc:
-        """The ufunc itself, for the front end's shortcut (which never passes 0-d inputs)."""
+    def specialize(self, dtypes: tuple[np.dtype, ...]) -> Callable[..., Any]:
+        """The ufunc (warning at the caller's line where it can warn), for the front end's
+        shortcut (which never passes 0-d inputs)."""
         ufunc = self.ufuncs.get(dtypes)
         if ufunc is None:
-            ufunc = self.ufuncs[dtypes] = compiled_ufunc(self.fn, dtypes)
+            ufunc = compiled_ufunc(self.fn, dtypes)
+            if may_warn(self.fn, dtypes):
+                ufunc = reported_at_caller(ufunc)
+            self.ufuncs[dtypes] = ufunc
         return ufunc
 
     def __call__(self, *inputs: Any, dtypes: tuple[np.dtype, ...], out: np.ndarray | None = None) -> np.ndarray:

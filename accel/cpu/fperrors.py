@@ -1,0 +1,66 @@
+"""Floating-point warnings of the CPU kernels, reported at the user's line as NumPy reports its own.
+
+NumPy warns about a ufunc's floating-point errors (``divide by zero encountered in divide``)
+from the innermost Python frame, which for accel's ufuncs is accel's own line. Every such
+warning would name that line, and Python's default filter, which shows a warning once per
+line, would then show each message once per process rather than once per line of user code.
+So while a kernel runs, the errors the user's ``np.errstate`` says to warn about go to a
+callback (NumPy's ``'call'`` mode) that warns at the first frame outside accel; 'raise',
+'ignore' and the other settings stay as the user set them.
+
+NumPy offers no public way to swap its error state cheaply (``np.errstate`` costs about a
+microsecond, as much as a small op), so this sets the context variable behind it, NumPy's
+own since 2.0. Should that ever be missing, kernels run as they are and warnings name accel.
+"""
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+from ..callers import callers_level
+
+try:
+    from numpy._core.umath import _extobj_contextvar, _get_extobj_dict, _make_extobj
+except ImportError:  # pragma: no cover - a NumPy that reorganised its internals
+    _extobj_contextvar = None
+
+_KINDS = ("divide", "over", "under", "invalid")
+
+
+def reported_at_caller(ufunc: np.ufunc) -> Callable[..., Any]:
+    """``ufunc`` as a callable whose floating-point warnings name the caller's line."""
+    if _extobj_contextvar is None:
+        return ufunc
+    get, set_state, reset = _extobj_contextvar.get, _extobj_contextvar.set, _extobj_contextvar.reset
+    warn = functools.partial(_warn, ufunc.__name__)
+    last = (None, None)  # the user's last error state (held, so its id is not reused) and ours
+
+    def call(*args: Any, out: np.ndarray | None = None) -> Any:
+        nonlocal last
+        user = get()
+        if user is not last[0]:
+            last = (user, _derive(user, warn))
+        token = set_state(last[1])
+        try:
+            return ufunc(*args) if out is None else ufunc(*args, out=out)
+        finally:
+            reset(token)
+    call.__name__ = call.__qualname__ = ufunc.__name__
+    return call
+
+
+def _derive(user: Any, warn: Callable[[str, int], None]) -> Any:
+    """The user's error state (current while this runs) with 'warn' turned into a call of ``warn``;
+    the user's own state where nothing warns or where a setting uses their own callback."""
+    settings = _get_extobj_dict()
+    modes = {k: settings[k] for k in _KINDS}
+    if "warn" not in modes.values() or "call" in modes.values() or "log" in modes.values():
+        return user
+    return _make_extobj(call=warn, **{k: "call" if m == "warn" else m for k, m in modes.items()})
+
+
+def _warn(name: str, error: str, flags: int) -> None:
+    warnings.warn(f"{error} encountered in {name}", RuntimeWarning, stacklevel=callers_level())
