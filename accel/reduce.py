@@ -14,7 +14,6 @@ from typing import Sequence, Union
 import numpy as np
 
 from . import dtypes as _dt
-from . import elementwise as _ew
 from .array import Array
 from .callers import callers_level
 from .dispatch import kernel
@@ -42,6 +41,8 @@ def normalize_axes(op: str, ndim: int, axis: Axis) -> tuple[int, ...]:
 def _result_dtype(op: str, dtype: np.dtype) -> np.dtype:
     if op in ("argmax", "argmin"):
         return _dt.int64
+    if op in ("any", "all"):
+        return _dt.bool_
     if op == "sum":  # NumPy widens small ints; uint64 is not an accel dtype, so uint8 sums to int64
         return dtype if dtype in _dt.FLOATS else _dt.int64
     if op == "mean":
@@ -110,11 +111,9 @@ def argmin(x: Array, axis: int | None = None, keepdims: bool = False) -> Array:
 
 def any(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
     """Whether any element over ``axis`` is nonzero (NaN is), as bool; False where there are none."""
-    _check_array("any", x)
-    return _reduce("sum", x if x.dtype == _dt.bool_ else _ew.not_equal(x, False), axis, keepdims) > 0
+    return _reduce("any", x, axis, keepdims)
 
 
 def all(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
     """Whether every element over ``axis`` is nonzero (NaN is), as bool; True where there are none."""
-    _check_array("all", x)
-    return _reduce("sum", _ew.equal(x, False), axis, keepdims) == 0
+    return _reduce("all", x, axis, keepdims)

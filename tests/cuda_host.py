@@ -441,6 +441,12 @@ class HostCupy:
     def argmin(self, a: Any, axis: int | None = None) -> HostArray:
         return _arg_extreme(np.argmin, a, axis)
 
+    def any(self, a: Any, axis: Any = None) -> HostArray:  # CuPy's reduction kernels are built with -ftz=true too
+        return _on_device(np.any(flush_subnormals(a), axis=axis))
+
+    def all(self, a: Any, axis: Any = None) -> HostArray:
+        return _on_device(np.all(flush_subnormals(a), axis=axis))
+
     def asarray(self, a: Any, dtype: Any = None) -> HostArray:
         """A device array: a copy of host data, the array itself when already on the device."""
         if isinstance(a, HostArray) and (dtype is None or a.dtype == dtype):

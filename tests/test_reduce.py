@@ -112,6 +112,22 @@ def test_mean_of_empty_warns_as_numpy(device, shape, axis):
     np.testing.assert_array_equal(host(got), want)
 
 
+@pytest.mark.parametrize("op", ["any", "all"])
+@pytest.mark.parametrize("dt", ["bool", "float32", "int64"])
+def test_any_all_settle_at_any_position(device, op, dt):
+    """Long rows (the CPU reads them in blocks of 1024 and stops early): a lone odd element
+    first, at a block's edge or last; along rows, down columns and over everything."""
+    base = np.ones if op == "all" else np.zeros
+    for n in (1, 1023, 1024, 1025, 3000):
+        for where in sorted({0, n - 1, min(1023, n - 1), min(1024, n - 1), n // 2}):
+            a = base((3, n), dtype=dt)
+            a[1, where] = 0 if op == "all" else (np.nan if dt == "float32" else 1)
+            for x, axis in ((a, None), (a, 1), (a.T, 0), (a.T.copy(), 0), (a[:, ::-2], 1)):
+                want = getattr(np, op)(x, axis=axis)
+                got = getattr(accel, op)(accel.asarray(x, device=device), axis=axis)
+                assert got.dtype == want.dtype and host(got).tolist() == want.tolist(), (n, where, axis)
+
+
 @pytest.mark.parametrize("call", [lambda x: accel.mean(x), lambda x: x.mean()], ids=["function", "method"])
 def test_mean_of_empty_warning_names_the_callers_line(device, call):
     with pytest.warns(RuntimeWarning, match="Mean of empty slice") as caught:

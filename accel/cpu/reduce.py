@@ -4,7 +4,7 @@ The reduced axes are moved last and the array viewed as 2-D (kept, reduced);
 NumPy copies only when that view is impossible. Two loop orders: along rows
 when the reduced axis is the fast one, down columns (a vectorisable
 accumulate into a row) when the kept axis is, as for a bias gradient's sum
-over the batch axis; both for sums and for max/min/argmax/argmin. Float sums
+over the batch axis; both for sums, for max/min/argmax/argmin and for any/all. Float sums
 accumulate in float64 (float32 sums of 2**24 terms would otherwise lose digits).
 """
 from __future__ import annotations
@@ -90,6 +90,62 @@ def _extreme_cols(x, want_max, values, index):
             take = ((v > b) if want_max else (v < b)) or (v != v and b == b)
             values[i] = v if take else b
             index[i] = j if take else index[i]
+
+
+#: any/all read rows in blocks this long, and stop after the first block that settles the answer
+_BLOCK = 1024
+
+
+@nb.njit(cache=True, inline="always")
+def _nonzeros(v):
+    count = 0
+    for j in range(v.shape[0]):
+        count += v[j] != 0
+    return count
+
+
+@nb.njit(cache=True)
+def _truth_rows(x, want_all, out):
+    """Per row, whether any element is nonzero (NaN is), or where ``want_all`` every one. Rows
+    longer than a block stop at the first block that settles them (a nonzero for any, a zero for
+    all), as NumPy's own any and all stop; shorter rows are counted whole, which for rows of 8
+    took half the time of the blocked loop. Counting a 1-D view vectorises; x[i, j] between
+    computed bounds did not (15x slower)."""
+    n = x.shape[1]
+    for i in range(x.shape[0]):
+        if n <= _BLOCK:
+            nonzeros = _nonzeros(x[i])
+            out[i] = nonzeros == n if want_all else nonzeros > 0
+            continue
+        settled = False
+        for start in range(0, n, _BLOCK):
+            block = x[i, start:start + _BLOCK]
+            nonzeros = _nonzeros(block)
+            settled = nonzeros < block.shape[0] if want_all else nonzeros > 0
+            if settled:
+                break
+        out[i] = settled != want_all
+
+
+@nb.njit(cache=True)
+def _truth_cols(x, want_all, out):
+    """``_truth_rows`` where the rows are the fast axis: each column updates every row at once."""
+    out[:] = want_all
+    for j in range(x.shape[1]):
+        for i in range(x.shape[0]):
+            nonzero = x[i, j] != 0
+            out[i] = (out[i] and nonzero) if want_all else (out[i] or nonzero)
+
+
+def _truth(want_all: bool, data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    x = _as_2d(data, axes)
+    out = np.empty(x.shape[0], dtype=np.bool_)
+    (_truth_cols if x.strides[0] < x.strides[1] and x.shape[1] else _truth_rows)(x, want_all, out)
+    return out.reshape(_kept_shape(data, axes))
+
+
+register("any", "cpu")(functools.partial(_truth, False))
+register("all", "cpu")(functools.partial(_truth, True))
 
 
 def _as_2d(data: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:

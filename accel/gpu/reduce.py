@@ -39,3 +39,13 @@ def _extreme(name: str, data: Any, axes: tuple[int, ...], dtype: np.dtype) -> An
 
 for _op in ("max", "min", "argmax", "argmin"):
     register(_op)(functools.partial(_extreme, _op))
+
+
+@register("any")
+def any_(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
+    return cupy().any(data, axis=axes)
+
+
+@register("all")
+def all_(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
+    return cupy().all(data, axis=axes)
