@@ -318,6 +318,8 @@ def test_float32_subnormals_are_zero_on_the_gpu(device):
         want = a / b if device == "cpu" else np.float32([np.inf, np.nan, 0.0])
     got = accel.asarray(a, device=device) / accel.asarray(b, device=device)
     np.testing.assert_array_equal(host(got), want)
+    tiny = accel.asarray(np.float32([1e-41, 0.0]), device=device)  # reductions are kernels too
+    assert (bool(tiny.any()), bool(tiny[:1].all())) == ((True, True) if device == "cpu" else (False, False))
 
 
 def test_where_with_python_scalars(device):
