@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import threading
 import warnings
 
 import numpy as np
@@ -238,6 +239,29 @@ def test_errstate_settings_other_than_warn_are_kept():
     finally:
         np.seterrcall(old_call)
     assert {w.filename for w in caught} == {__file__}
+
+
+def test_threads_keep_their_own_errstate():
+    """np.errstate is per thread; a kernel's cached error state must not leak between threads."""
+    x = accel.asarray(np.array([1.0, 2.0], np.float32))
+    outcomes = {"raise": set(), "warn": set()}
+
+    def run(mode):
+        with np.errstate(divide=mode):
+            for _ in range(3000):
+                try:
+                    x / 0
+                    outcomes[mode].add("computed")
+                except FloatingPointError:
+                    outcomes[mode].add("raised")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        threads = [threading.Thread(target=run, args=(m,)) for m in outcomes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert outcomes == {"raise": {"raised"}, "warn": {"computed"}}
 
 
 def test_nn_kernels_are_quiet_on_nan():

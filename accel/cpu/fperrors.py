@@ -40,10 +40,11 @@ def reported_at_caller(ufunc: np.ufunc) -> Callable[..., Any]:
 
     def call(*args: Any, out: np.ndarray | None = None) -> Any:
         nonlocal last
-        user = get()
-        if user is not last[0]:
-            last = (user, _derive(user, warn))
-        token = set_state(last[1])
+        user, (seen, ours) = get(), last  # one read of the pair: another thread may replace it
+        if user is not seen:
+            ours = _derive(user, warn)
+            last = (user, ours)
+        token = set_state(ours)
         try:
             return ufunc(*args) if out is None else ufunc(*args, out=out)
         finally:
