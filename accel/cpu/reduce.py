@@ -200,6 +200,8 @@ def _extreme(data: np.ndarray, axes: tuple[int, ...], want_max: bool) -> tuple[n
 
 
 def _pick(want_max: bool, part: int, data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    if part == 0 and data.dtype == np.bool_:  # the max of bools is their any, the min their all
+        return _truth(not want_max, data, axes, dtype)
     return _extreme(data, axes, want_max)[part]
 
 
