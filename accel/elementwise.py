@@ -69,6 +69,10 @@ _BEYOND = {"greater": (False, True), "greater_equal": (False, True), "less": (Tr
 _SWAPPED = {"greater": "less", "less": "greater", "greater_equal": "less_equal",
             "less_equal": "greater_equal", "equal": "equal", "not_equal": "not_equal"}
 
+#: the scalars whose type alone decides an op's loop dtypes, so that a plan can be keyed by it:
+#: Python ints and floats (not bools, which promote differently) and NumPy's numbers
+NUMBERS = frozenset({int, float} | {t for t in np.sctypeDict.values() if issubclass(t, (np.number, np.bool_))})
+
 #: (op, device kind, input dtypes) -> kernel(*buffers) for calls that need no per-call check
 #: (a kernel runs on the device that holds its arrays, so GPUs share one plan); _IN_PLACE's
 #: plans write into their first buffer (x += y)
@@ -91,8 +95,8 @@ def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
             plan = _PLANS.get((op, args[0]._device.kind, a.dtype))
             if plan is not None:
                 return Array(plan(a), args[0]._device)
-    elif out is None and len(args) == 2 and type(args[1]) is Array and type(args[0]) in (int, float):
-        b = args[1]._data  # 1.0 - x: a Python number first
+    elif out is None and len(args) == 2 and type(args[1]) is Array and type(args[0]) in NUMBERS:
+        b = args[1]._data  # 1.0 - x: a number first
         plan = _PLANS.get((op, args[1]._device.kind, type(args[0]), b.dtype)) if b.ndim else None
         if plan is not None:
             return Array(plan(args[0], b), args[1]._device)
@@ -108,7 +112,7 @@ def binary(op: str, x1: Array, x2: Operand, in_place: bool = False) -> Array:
         if a.ndim and b.ndim and (a.shape == b.shape or broadcast_shapes(op, a.shape, b.shape) == a.shape
                                   or not in_place):
             plan = plans.get((op, x1._device.kind, a.dtype, b.dtype))
-    elif (type(x2) is float or type(x2) is int) and a.ndim:  # x * 0.5: the scalar's type is all that counts
+    elif type(x2) in NUMBERS and a.ndim:  # x * 0.5: the scalar's type is all that counts
         b, plan = x2, plans.get((op, x1._device.kind, a.dtype, type(x2)))
     if plan is None:
         return _apply(op, (x1, x2), x1 if in_place else None)
@@ -157,7 +161,9 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
             plan = functools.partial(_number_last, plan, loop[1].type)
         elif not isinstance(args[0], Array):
             plan = functools.partial(_number_first, plan, loop[0].type)
-        (_PLANS if out is None else _IN_PLACE)[(op, device.kind) + tuple(types)] = plan
+        # keyed as binary() and apply() look plans up: a number by its type (np.float32, float)
+        key = tuple(a._data.dtype if isinstance(a, Array) else type(a) for a in args)
+        (_PLANS if out is None else _IN_PLACE)[(op, device.kind) + key] = plan
     bufs = [a._data if isinstance(a, Array) else dt.type(a) for a, dt in zip(args, loop)]
     result = fn(*bufs, out=None if out is None else out._data, dtypes=loop)
     return out if out is not None else Array(result, device)
@@ -165,8 +171,8 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
 
 def _shortcut(op: str, args: tuple, loop: tuple[np.dtype, ...]) -> bool:
     """Whether later calls like this one can take a shortcut of ``apply`` or ``binary``: Arrays
-    only, or an Array and a Python number (not an int compared with integers: its value counts)."""
-    numbers = [type(a) in (int, float) for a in args]
+    only, or an Array and a number (not a Python int compared with integers: its value counts)."""
+    numbers = [type(a) in NUMBERS for a in args]
     if len(args) == 2 and sum(numbers) == 1:
         i = numbers.index(True)
         return isinstance(args[1 - i], Array) and not (op in _BEYOND and type(args[i]) is int and loop[i].kind in "iu")

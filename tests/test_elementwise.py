@@ -431,30 +431,34 @@ def test_operators_and_reflected_scalars(device):
 
 
 @pytest.mark.parametrize("dt", DTYPES)
-@pytest.mark.parametrize("scalar", [3, -2, 0.5, 300, 2.0**70])
-def test_repeated_calls_with_a_python_scalar_match_numpy(device, dt, scalar):
-    """An op with a Python number takes a shortcut from its second call of the same dtypes: every
-    call gives NumPy's dtype and values, or its error (uint8 + 300 is an OverflowError each time)."""
+@pytest.mark.parametrize("scalar", [3, -2, 0.5, 300, 2.0**70, np.float32(0.5), np.float64(2.5), np.int64(-2),
+                                    np.uint8(7), np.bool_(True)])
+def test_repeated_calls_with_a_scalar_match_numpy(device, dt, scalar):
+    """An op with a Python or NumPy number takes a shortcut from its second call of the same
+    dtypes: every call gives NumPy's dtype and values, or its error (uint8 + 300 is an
+    OverflowError each time). The same ops on an array of the scalar's dtype, in between, must
+    not take the number's shortcut."""
     a = dense(dt, (3, 5), seed=1, bound=9)
     x = accel.asarray(a, device=device)
-    ops = {"add": lambda v: v + scalar, "radd": lambda v: scalar + v, "multiply": lambda v: v * scalar,
-           "rmultiply": lambda v: scalar * v, "subtract": lambda v: v - scalar, "divide": lambda v: v / scalar,
-           "rsubtract": lambda v: scalar - v, "rdivide": lambda v: scalar / v, "rpow": lambda v: scalar ** v,
-           "maximum": lambda v: accel.maximum(v, scalar) if isinstance(v, accel.Array) else np.maximum(v, scalar),
-           "greater": lambda v: v > scalar}
+    b = np.full(a.shape, scalar)
+    ops = {"add": lambda v, s: v + s, "radd": lambda v, s: s + v, "multiply": lambda v, s: v * s,
+           "rmultiply": lambda v, s: s * v, "subtract": lambda v, s: v - s, "divide": lambda v, s: v / s,
+           "rsubtract": lambda v, s: s - v, "rdivide": lambda v, s: s / v, "rpow": lambda v, s: s ** v,
+           "maximum": lambda v, s: (accel if isinstance(v, accel.Array) else np).maximum(v, s),
+           "greater": lambda v, s: v > s}
     for name, op in ops.items():
-        for _ in range(3):
+        for _, (theirs, ours) in itertools.product(range(3), [(scalar, scalar), (b, accel.asarray(b, device=device))]):
             try:
                 with np.errstate(all="ignore"):
-                    want = op(a)
+                    want = op(a, theirs)
             except (OverflowError, TypeError, ValueError) as exc:  # ValueError: ints to negative int powers
                 with pytest.raises(next(e for e in (OverflowError, TypeError, ValueError) if isinstance(exc, e))):
-                    op(x)
+                    op(x, ours)
                 continue
             if want.dtype.name not in DTYPES:  # float16 etc.: accel says to cast first
                 continue
             with np.errstate(all="ignore"):
-                check(name, op(x), want)
+                check(name, op(x, ours), want)
 
 
 @pytest.mark.parametrize("dt", DTYPES)
