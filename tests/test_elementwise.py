@@ -469,6 +469,8 @@ def test_repeated_in_place_operators_match_numpy(device, dt):
     want, x = a.copy(), accel.asarray(a, device=device, copy=True)
     operands = {  # name: (NumPy's target and operand, accel's)
         "int": lambda: ((want, 3), (x, 3)), "float": lambda: ((want, 0.5), (x, 0.5)),
+        "numpy float": lambda: ((want, np.float32(0.5)), (x, np.float32(0.5))),
+        "numpy int": lambda: ((want, np.int32(2)), (x, np.int32(2))),
         "row": lambda: ((want, row), (x, accel.asarray(row, device=device))), "itself": lambda: ((want, want), (x, x)),
         "overlapping": lambda: ((want[1:], want[:-1]), (x[1:], x[:-1])),
     }
