@@ -8,12 +8,12 @@ from .creation import (arange, asarray, empty, empty_like, full, full_like, norm
                        ones_like, seed, uniform, zeros, zeros_like)
 from .devices import Device, DeviceError, default_device, get_default_device, gpu_available
 from .dtypes import bool_, float32, float64, int32, int64, uint8
-from .elementwise import (abs, add, add_relu, bitwise_and, bitwise_or, bitwise_xor, divide, equal, exp,
-                          floor_divide, greater, greater_equal, invert, less, less_equal, log, maximum,
-                          minimum, multiply, negative, not_equal, pow, relu, remainder, sqrt, subtract,
-                          tanh, where)
+from .elementwise import (abs, add, add_relu, bitwise_and, bitwise_or, bitwise_xor, clip, divide, equal,
+                          exp, floor_divide, greater, greater_equal, invert, less, less_equal, log, maximum,
+                          minimum, multiply, negative, not_equal, pow, relu, remainder, sqrt, square,
+                          subtract, tanh, where)
 from .linalg import dot, matmul, tensordot
-from .manipulation import flatten, permute_dims, reshape, transpose
+from .manipulation import concatenate, flatten, permute_dims, reshape, stack, transpose
 from .nn import (bias_relu, bias_relu_backward, relu_backward, sgd_update, softmax,
                  softmax_backward, softmax_cross_entropy)
 from .reduce import all, any, argmax, argmin, max, mean, min, sum

@@ -14,7 +14,7 @@ import numpy as np
 from . import dtypes as _dt
 from .array import Array
 from .devices import Device, DeviceLike, backend, resolve
-from .dispatch import same_device
+from .manipulation import join
 
 Shape = Union[int, Sequence[int]]
 DEFAULT_FLOAT = _dt.float32
@@ -50,10 +50,7 @@ def asarray(obj: Any, dtype: Any = None, device: DeviceLike | None = None, copy:
     """
     if isinstance(obj, (list, tuple)) and obj and all(isinstance(v, Array) for v in obj):
         # stacked where they live, as np.array([a, b]) would: a GPU's Arrays never pass through NumPy
-        dev = same_device("asarray", (v.device for v in obj))
-        with backend(dev).on(dev):
-            obj = Array(backend(dev).xp.stack([v._data for v in obj]), dev)
-        copy = False  # the stack is a new array already
+        obj, copy = join("stack", obj, op="asarray"), False  # the stack is a new array already
     if isinstance(obj, Array):
         out = obj.to_device(device) if device is not None else obj
         out = out.astype(dtype, copy=bool(copy)) if dtype is not None else out

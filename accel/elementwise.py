@@ -31,7 +31,7 @@ RULES: dict[str, np.ufunc | None] = {
     "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or, "bitwise_xor": np.bitwise_xor,
     "invert": np.invert,
     "negative": np.negative, "abs": np.absolute, "exp": np.exp, "log": np.log,
-    "sqrt": np.sqrt, "tanh": np.tanh, "relu": np.positive,
+    "sqrt": np.sqrt, "square": np.square, "tanh": np.tanh, "relu": np.positive,
     "add_relu": np.add,
     "where": None,
 }
@@ -259,7 +259,17 @@ abs = _op("abs", "|x|, elementwise.")
 exp = _op("exp", "e ** x, elementwise (integers give float64).")
 log = _op("log", "The natural logarithm, elementwise.")
 sqrt = _op("sqrt", "The square root, elementwise.")
+square = _op("square", "x * x, elementwise (integers wrap, as in NumPy).")
 tanh = _op("tanh", "The hyperbolic tangent, elementwise.")
 relu = _op("relu", "max(x, 0), elementwise, in x's dtype; NaN propagates.")
 add_relu = _op("add_relu", "relu(x1 + x2) in one pass (no temporary for the sum), with broadcasting.")
 where = _op("where", "where(condition, x1, x2): x1 where condition is True, else x2.")
+
+
+def clip(x: Operand, min: Operand | None = None, max: Operand | None = None, /) -> Array:
+    """NumPy's clip: ``minimum(maximum(x, min), max)``, either bound None for none; NaN propagates,
+    and where ``min`` > ``max`` the answer is ``max``. Two passes, with NumPy's dtypes."""
+    if min is None and max is None:
+        raise ValueError("clip: give min, max or both")
+    low = x if min is None else maximum(x, min)
+    return low if max is None else minimum(low, max)

@@ -25,7 +25,7 @@ UFUNCS: dict[np.ufunc, Callable[..., Array]] = {
     np.maximum: ew.maximum, np.minimum: ew.minimum, np.greater: ew.greater, np.less: ew.less,
     np.greater_equal: ew.greater_equal, np.less_equal: ew.less_equal, np.equal: ew.equal,
     np.not_equal: ew.not_equal, np.negative: ew.negative, np.absolute: ew.abs, np.exp: ew.exp,
-    np.log: ew.log, np.sqrt: ew.sqrt, np.tanh: ew.tanh, np.matmul: linalg.matmul,
+    np.log: ew.log, np.sqrt: ew.sqrt, np.square: ew.square, np.tanh: ew.tanh, np.matmul: linalg.matmul,
     np.bitwise_and: ew.bitwise_and, np.bitwise_or: ew.bitwise_or, np.bitwise_xor: ew.bitwise_xor,
     np.invert: ew.invert,
 }
@@ -50,7 +50,8 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.min: reduce.min, np.amin: reduce.min, np.argmax: reduce.argmax, np.argmin: reduce.argmin,
     np.any: reduce.any, np.all: reduce.all,
     np.dot: linalg.dot, np.tensordot: linalg.tensordot, np.transpose: manipulation.transpose,
-    np.reshape: manipulation.reshape, np.where: ew.where, np.zeros_like: creation.zeros_like,
+    np.reshape: manipulation.reshape, np.concatenate: manipulation.concatenate, np.stack: manipulation.stack,
+    np.where: ew.where, np.clip: ew.clip, np.zeros_like: creation.zeros_like,
     np.ones_like: creation.ones_like, np.empty_like: creation.empty_like, np.full_like: creation.full_like,
     np.shape: shape, np.ndim: ndim, np.size: size,
 }

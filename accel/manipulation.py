@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from .array import Array
+from .devices import backend
+from .dispatch import same_device
 
 
 def reshape(x: Array, shape: int | Sequence[int]) -> Array:
@@ -33,3 +35,24 @@ def transpose(x: Array, axes: Sequence[int] | None = None) -> Array:
 def flatten(x: Array) -> Array:
     """``x`` as 1-D (a view when ``x`` is contiguous)."""
     return reshape(x, -1)
+
+
+def concatenate(arrays: Sequence[Array], axis: int = 0) -> Array:
+    """NumPy's concatenate: ``arrays`` joined along an existing ``axis``, on their device."""
+    return join("concatenate", arrays, axis)
+
+
+def stack(arrays: Sequence[Array], axis: int = 0) -> Array:
+    """NumPy's stack: ``arrays`` of one shape joined along a new ``axis``, on their device."""
+    return join("stack", arrays, axis)
+
+
+def join(how: str, arrays: Sequence[Array], axis: int = 0, op: str | None = None) -> Array:
+    """The backend's ``concatenate`` or ``stack`` (``how``) of Arrays on one device, where they
+    live; dtypes promote and shapes are checked as in NumPy. ``op`` names the caller in errors."""
+    op = op or how
+    if not isinstance(arrays, (list, tuple)) or not arrays or not all(isinstance(a, Array) for a in arrays):
+        raise TypeError(f"{op} expects a non-empty list or tuple of accel Arrays")
+    device = same_device(op, (a.device for a in arrays))
+    with backend(device).on(device):
+        return Array(getattr(backend(device).xp, how)([a._data for a in arrays], axis=axis), device)

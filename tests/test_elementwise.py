@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
+from hypothesis.extra import numpy as hnp
 
 import accel
 from accel.elementwise import RULES
@@ -20,7 +21,7 @@ from strategies import DTYPES, arrays, broadcastable, dense
 BINARY = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "pow",
           "maximum", "minimum", "greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
           "bitwise_and", "bitwise_or", "bitwise_xor", "add_relu"]
-UNARY = ["negative", "abs", "exp", "log", "sqrt", "tanh", "relu", "invert"]
+UNARY = ["negative", "abs", "exp", "log", "sqrt", "square", "tanh", "relu", "invert"]
 ORACLE = {name: RULES[name] for name in BINARY + UNARY}
 ORACLE["relu"] = lambda x: np.maximum(x, x.dtype.type(0))
 ORACLE["add_relu"] = lambda x, y: (lambda s: np.maximum(s, s.dtype.type(0)))(np.add(x, y))
@@ -344,6 +345,35 @@ def test_float32_subnormals_are_zero_on_the_gpu(device):
     np.testing.assert_array_equal(host(got), want)
     tiny = accel.asarray(np.float32([1e-41, 0.0]), device=device)  # reductions are kernels too
     assert (bool(tiny.any()), bool(tiny[:1].all())) == ((True, True) if device == "cpu" else (False, False))
+
+
+@given(data=st.data(), dt=st.sampled_from(DTYPES))
+def test_clip_matches_numpy(device, data, dt):
+    """Bounds as scalars, arrays that broadcast, None, NaN, and min > max (max wins)."""
+    a = data.draw(arrays(dt, data.draw(broadcastable(1)).input_shapes[0], nan=True))
+    lo_hi = data.draw(st.sampled_from([(2, 5), (5, 2), (None, 3), (-1.5, None), (0.5, 2.5),
+                                       (np.float32(1), np.float32(np.nan)), "arrays"]))
+    if lo_hi == "arrays":
+        lo_hi = tuple(data.draw(arrays(dt, data.draw(hnp.broadcastable_shapes(a.shape, min_dims=0, max_dims=a.ndim, min_side=0))))
+                      for _ in range(2))
+    want_error = None
+    try:
+        with np.errstate(all="ignore"):
+            want = np.clip(a, *lo_hi)
+    except (TypeError, OverflowError, ValueError) as exc:  # e.g. bounds that broadcast with a, not
+        want_error = type(exc)                              # with each other: accel must refuse too
+    on = lambda v: accel.asarray(v, device=device) if isinstance(v, np.ndarray) else v
+    if want_error is not None or want.dtype.name not in DTYPES:
+        with pytest.raises(want_error or TypeError):
+            accel.clip(on(a), *map(on, lo_hi))
+        return
+    check("clip", accel.clip(on(a), *map(on, lo_hi)), want)
+    check("np.clip", np.clip(on(a), *map(on, lo_hi)), want)
+
+
+def test_clip_needs_a_bound(device):
+    with pytest.raises(ValueError, match="clip: give min, max or both"):
+        accel.clip(accel.ones(3, device=device))
 
 
 def test_where_with_python_scalars(device):

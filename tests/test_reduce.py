@@ -165,6 +165,42 @@ def test_shape_ops_match_numpy(device, data, dt):
         np.testing.assert_array_equal(host(x.reshape(-1, *a.shape[1:])), a.reshape(-1, *a.shape[1:]))
 
 
+@pytest.mark.parametrize("how", ["concatenate", "stack"])
+@given(data=st.data(), dts=st.lists(st.sampled_from(DTYPES), min_size=1, max_size=3))
+def test_concatenate_and_stack_match_numpy(device, how, data, dts):
+    """Dtypes promote as in NumPy; strided inputs; every axis, negative ones too."""
+    base = data.draw(shapes(min_dims=1, max_dims=3))
+    axis = data.draw(st.integers(-len(base) - (how == "stack"), len(base) - (how == "concatenate")))
+    parts = []
+    for dt in dts:
+        shape = list(base)
+        if how == "concatenate":
+            shape[axis] = data.draw(st.integers(0, 3))
+        parts.append(data.draw(arrays(dt, tuple(shape))))
+    want = getattr(np, how)(parts, axis=axis)
+    for fn in (getattr(accel, how), getattr(np, how)):  # np.concatenate on Arrays runs accel's
+        got = fn([accel.asarray(p, device=device) for p in parts], axis=axis)
+        assert got.dtype == want.dtype, (got.dtype, want.dtype)
+        np.testing.assert_array_equal(host(got), want)
+
+
+def test_concatenate_and_stack_errors(device):
+    x, y = accel.ones((2, 3), device=device), accel.ones((2, 4), device=device)
+    with pytest.raises(TypeError, match="concatenate expects a non-empty list or tuple of accel Arrays"):
+        accel.concatenate([])
+    with pytest.raises(TypeError, match="stack expects a non-empty list or tuple of accel Arrays"):
+        accel.stack([x, np.ones((2, 3))])
+    with pytest.raises(ValueError):  # NumPy's (or CuPy's) message names the sizes
+        accel.concatenate([x, y])
+    with pytest.raises(ValueError):
+        accel.stack([x, y])
+    with pytest.raises(np.exceptions.AxisError):
+        accel.concatenate([x, x], axis=2)
+    if device != "cpu":
+        with pytest.raises(ValueError, match="concatenate: operands are on different devices"):
+            accel.concatenate([x, x.to_device("cpu")])
+
+
 def test_shape_op_errors(device):
     x = accel.ones((2, 3), device=device)
     with pytest.raises(ValueError, match=r"cannot reshape an array of shape \(2, 3\) \(size 6\) into shape \(4,\)"):

@@ -190,6 +190,7 @@ def abs(a): return np.abs(a)
 def exp(a): return np.exp(a)
 def log(a): return np.log(a)
 def sqrt(a): return np.sqrt(a)
+def square(a): return a * a
 
 
 def tanh(a):
@@ -222,7 +223,7 @@ SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
         add, subtract, multiply, divide, floor_divide, remainder, pow, maximum, minimum,
         greater, less, greater_equal, less_equal, equal, not_equal, where,
         bitwise_and, bitwise_or, bitwise_xor, invert,
-        negative, abs, exp, log, sqrt, tanh, relu, add_relu)
+        negative, abs, exp, log, sqrt, square, tanh, relu, add_relu)
 }
 
 

@@ -79,12 +79,13 @@ OPERATIONS: dict[str, str] = {
     "exp": "out = exp(a)",
     "log": "out = log(a)",
     "sqrt": "out = sqrt(a)",
+    "square": "out = a * a",
     "tanh": "out = tanh(a)",
     "relu": "out = (a > 0 || a != a) ? a : T(0)",
     "add_relu": "T s = a + b; out = (s > 0 || s != s) ? s : T(0)",
 }
 
-UNARY = {"negative", "abs", "exp", "log", "sqrt", "tanh", "relu", "invert"}
+UNARY = {"negative", "abs", "exp", "log", "sqrt", "square", "tanh", "relu", "invert"}
 
 
 def params(op: str) -> str:
