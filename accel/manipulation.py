@@ -1,4 +1,5 @@
-"""Shape ops: views of the same buffer where the strides allow, copies otherwise (as NumPy)."""
+"""Shape ops: views of the same buffer where the strides allow, copies otherwise (as NumPy); and
+the joins (concatenate, stack), which always copy, on the Arrays' device."""
 from __future__ import annotations
 
 from typing import Sequence
