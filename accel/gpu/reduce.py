@@ -41,11 +41,9 @@ for _op in ("max", "min", "argmax", "argmin"):
     register(_op)(functools.partial(_extreme, _op))
 
 
-@register("any")
-def any_(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
-    return cupy().any(data, axis=axes)
+def _truth(name: str, data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
+    return getattr(cupy(), name)(data, axis=axes)
 
 
-@register("all")
-def all_(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
-    return cupy().all(data, axis=axes)
+for _op in ("any", "all"):
+    register(_op)(functools.partial(_truth, _op))
