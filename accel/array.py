@@ -82,8 +82,17 @@ class Array:
         return reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) else shape)
 
     def flatten(self) -> "Array":
+        """A 1-D copy, as NumPy's (``ravel`` gives a view where it can)."""
         from .manipulation import flatten
         return flatten(self)
+
+    def ravel(self) -> "Array":
+        from .manipulation import ravel
+        return ravel(self)
+
+    def squeeze(self, axis: _red.Axis = None) -> "Array":
+        from .manipulation import squeeze
+        return squeeze(self, axis)
 
     def transpose(self, *axes: int | tuple[int, ...]) -> "Array":
         """NumPy's ``x.transpose()``: the axes reversed, or in the order given."""

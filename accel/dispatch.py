@@ -8,7 +8,9 @@ backend adds kernels here without touching any front end.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence, Union
+
+import numpy as np
 
 from .devices import Device, backend
 
@@ -66,3 +68,23 @@ def broadcast_shapes(op: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
             raise ValueError(f"{op}: shapes {listed} cannot be broadcast together")
         out.append(sizes.pop() if sizes else 1)
     return tuple(out)
+
+
+Axis = Union[int, Sequence[int], None]
+
+
+def normalize_axes(op: str, ndim: int, axis: Axis) -> tuple[int, ...]:
+    """``axis`` as sorted non-negative ints; out-of-range or repeated axes are errors."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    result = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {a!r}")
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise IndexError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
+        result.append(int(a) % max(ndim, 1))
+    if len(set(result)) != len(result):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    return tuple(sorted(result)) if ndim else ()

@@ -1,12 +1,12 @@
-"""Shape ops: views of the same buffer where the strides allow, copies otherwise (as NumPy); and
-the joins (concatenate, stack), which always copy, on the Arrays' device."""
+"""Shape ops: views of the same buffer where the strides allow, copies otherwise (as NumPy);
+``flatten`` and the joins (concatenate, stack) always copy, on the Arrays' device."""
 from __future__ import annotations
 
 from typing import Sequence
 
 from .array import Array
 from .devices import backend
-from .dispatch import same_device
+from .dispatch import Axis, normalize_axes, same_device
 
 
 def reshape(x: Array, shape: int | Sequence[int]) -> Array:
@@ -34,8 +34,34 @@ def transpose(x: Array, axes: Sequence[int] | None = None) -> Array:
 
 
 def flatten(x: Array) -> Array:
-    """``x`` as 1-D (a view when ``x`` is contiguous)."""
-    return reshape(x, -1)
+    """``x`` as a 1-D copy (NumPy's ``ndarray.flatten``: writing to it never changes ``x``)."""
+    return Array(x._data.flatten(), x.device)
+
+
+def ravel(x: Array) -> Array:
+    """``x`` as 1-D: a view when the strides allow, else a copy (NumPy's ``ravel``)."""
+    return Array(x._data.ravel(), x.device)
+
+
+def squeeze(x: Array, axis: Axis = None) -> Array:
+    """``x`` without its length-1 axes (all of them, or those in ``axis``): a view."""
+    if axis is not None:
+        axes = normalize_axes("squeeze", x.ndim, axis)
+        longer = [a for a in axes if x.shape[a] != 1]
+        if longer:
+            raise ValueError(f"squeeze: axis {longer[0]} of shape {x.shape} has length "
+                             f"{x.shape[longer[0]]}; only length-1 axes can be removed")
+        axis = axes
+    return Array(x._data.squeeze(axis), x.device)
+
+
+def expand_dims(x: Array, axis: int | Sequence[int]) -> Array:
+    """``x`` with new length-1 axes at ``axis`` (positions in the result): a view."""
+    if axis is None:
+        raise TypeError("expand_dims: axis must be an int or a tuple of ints, got None")
+    axes = normalize_axes("expand_dims", x.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1), axis)
+    shape = iter(x.shape)
+    return reshape(x, tuple(1 if i in axes else next(shape) for i in range(x.ndim + len(axes))))
 
 
 def concatenate(arrays: Sequence[Array], axis: int = 0) -> Array:

@@ -6,36 +6,15 @@ and the result dtype, and returns the reduced buffer (kept axes only).
 """
 from __future__ import annotations
 
-import builtins
 import math
 import warnings
-from typing import Sequence, Union
 
 import numpy as np
 
 from . import dtypes as _dt
 from .array import Array
 from .callers import callers_level
-from .dispatch import kernel
-
-Axis = Union[int, Sequence[int], None]
-
-
-def normalize_axes(op: str, ndim: int, axis: Axis) -> tuple[int, ...]:
-    """``axis`` as sorted non-negative ints; out-of-range or repeated axes are errors."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    result = []
-    for a in axes:
-        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
-            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {a!r}")
-        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise IndexError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
-        result.append(int(a) % builtins.max(ndim, 1))
-    if len(set(result)) != len(result):
-        raise ValueError(f"{op}: repeated axis in {axis!r}")
-    return tuple(sorted(result)) if ndim else ()
+from .dispatch import Axis, kernel, normalize_axes
 
 
 def _result_dtype(op: str, dtype: np.dtype) -> np.dtype:

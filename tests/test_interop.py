@@ -62,7 +62,8 @@ def test_numpy_functions_run_accels_op(device, data, dt):
         (np.zeros_like, (x,), {}, (a,)), (np.ones_like, (x,), {"dtype": "float64"}, (a,)),
         (np.full_like, (x, 2), {}, (a, 2)), (np.empty_like, (x,), {}, (a,)),
         (np.concatenate, ([x, x],), {"axis": 1}, ([a, a],)), (np.stack, ((x, x),), {}, ((a, a),)),
-        (np.clip, (x, 0, 1), {}, (a,)),
+        (np.clip, (x, 0, 1), {}, (a,)), (np.ravel, (x,), {}, (a,)), (np.squeeze, (x[:1],), {}, (a[:1],)),
+        (np.squeeze, (x[:, :1],), {"axis": 1}, (a[:, :1],)), (np.expand_dims, (x, (0, -1)), {}, (a,)),
     ]
     assert {f for f, *_ in cases} | {np.shape, np.ndim, np.size} == set(FUNCTIONS)
     assert (np.shape(x), np.ndim(x), np.size(x), np.size(x, 1)) == (a.shape, a.ndim, a.size, a.shape[1])

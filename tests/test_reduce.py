@@ -160,9 +160,43 @@ def test_shape_ops_match_numpy(device, data, dt):
     np.testing.assert_array_equal(host(x.transpose()), a.transpose())
     np.testing.assert_array_equal(host(x.transpose(*perm)), a.transpose(*perm))
     np.testing.assert_array_equal(host(x.transpose(perm)), a.transpose(perm))
-    np.testing.assert_array_equal(host(accel.flatten(x)), a.reshape(-1))
+    for flat in (accel.flatten(x), x.flatten(), accel.ravel(x), x.ravel()):
+        np.testing.assert_array_equal(host(flat), a.reshape(-1))
     if a.size:  # -1 is ambiguous for an empty array, in NumPy too
         np.testing.assert_array_equal(host(x.reshape(-1, *a.shape[1:])), a.reshape(-1, *a.shape[1:]))
+
+
+@given(data=st.data(), dt=st.sampled_from(DTYPES))
+def test_squeeze_and_expand_dims_match_numpy(device, data, dt):
+    a = data.draw(arrays(dt, data.draw(shapes(max_dims=4, max_side=2))))
+    x = accel.asarray(a, device=device)
+    ones = [i for i, n in enumerate(a.shape) if n == 1]
+    picked = data.draw(st.lists(st.sampled_from(ones), unique=True) if ones else st.just([]))
+    axis = tuple(i - a.ndim if data.draw(st.booleans()) else i for i in picked)
+    axis = axis[0] if len(axis) == 1 and data.draw(st.booleans()) else axis
+    for got, want in ((accel.squeeze(x), np.squeeze(a)), (x.squeeze(axis), a.squeeze(axis)),
+                      (np.squeeze(x, axis), np.squeeze(a, axis))):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(host(got), want)
+    ndim = a.ndim + data.draw(st.integers(1, 2))  # the result's: new axes are positions in it
+    new = data.draw(st.lists(st.integers(0, ndim - 1), min_size=ndim - a.ndim, max_size=ndim - a.ndim, unique=True))
+    axis = tuple(i - ndim if data.draw(st.booleans()) else i for i in new)
+    axis = axis[0] if len(axis) == 1 and data.draw(st.booleans()) else axis
+    np.testing.assert_array_equal(host(accel.expand_dims(x, axis)), np.expand_dims(a, axis))
+    assert isinstance(np.expand_dims(x, axis), accel.Array)
+
+
+def test_which_shape_ops_are_views(device):
+    """As NumPy: squeeze, expand_dims and ravel of contiguous data share the buffer; flatten and
+    ravel of strided data copy. Writes show which."""
+    def shares(view_of, fill=7):
+        x = accel.zeros((2, 1, 3), device=device)
+        y = view_of(x)
+        y[(0,) * y.ndim] = fill
+        return bool((x == fill).any())
+    assert shares(accel.squeeze) and shares(lambda x: accel.expand_dims(x, 0)) and shares(accel.ravel)
+    assert shares(lambda x: x.reshape(3, 2))
+    assert not shares(accel.flatten) and not shares(lambda x: x[:, :, ::2].ravel())
 
 
 @pytest.mark.parametrize("how", ["concatenate", "stack"])
@@ -207,3 +241,15 @@ def test_shape_op_errors(device):
         x.reshape(4)
     with pytest.raises(ValueError, match="not a permutation"):
         accel.permute_dims(x, (0, 5))
+    with pytest.raises(ValueError, match=r"squeeze: axis 1 of shape \(2, 3\) has length 3; only length-1 axes"):
+        accel.squeeze(x, -1)
+    with pytest.raises(IndexError, match="squeeze: axis 2 is out of bounds for an array of dimension 2"):
+        x.squeeze(2)
+    with pytest.raises(IndexError, match="expand_dims: axis 3 is out of bounds for an array of dimension 3"):
+        accel.expand_dims(x, 3)
+    with pytest.raises(ValueError, match=r"expand_dims: repeated axis in \(0, -4\)"):
+        accel.expand_dims(x, (0, -4))
+    with pytest.raises(TypeError, match="expand_dims: axis must be an int or a tuple of ints, got None"):
+        accel.expand_dims(x, None)
+    with pytest.raises(TypeError, match="sum: axis must be an int or a tuple of ints, got 1.5"):
+        accel.sum(x, 1.5)
