@@ -47,8 +47,9 @@ def _type_of(x: Operand) -> Any:
         return _dt.bool_
     if isinstance(x, (int, float)):
         return type(x)
+    kind = "NumPy arrays" if isinstance(x, np.ndarray) else f"{type(x).__name__}s" if isinstance(x, (list, tuple)) else None
     raise TypeError(f"operands must be accel Arrays or scalars, not {type(x).__name__}"
-                    + ("; convert NumPy arrays with accel.asarray()" if isinstance(x, np.ndarray) else ""))
+                    + (f"; convert {kind} with accel.asarray()" if kind else ""))
 
 
 @functools.lru_cache(maxsize=None)

@@ -579,6 +579,10 @@ def test_errors_name_the_problem(device):
         accel.exp(accel.ones(2, dtype="uint8", device=device))
     with pytest.raises(TypeError, match="convert NumPy arrays with accel.asarray"):
         accel.add(x, np.ones(3))
+    with pytest.raises(TypeError, match=r"not tuple; convert tuples with accel.asarray\(\)"):
+        x * (1, 2, 3)  # never converted behind the user's back, as in CuPy and PyTorch
+    with pytest.raises(TypeError, match="operands must be accel Arrays or scalars, not NoneType$"):
+        x == None  # noqa: E711 (NumPy compares elementwise to an object; accel has no object dtype)
     with pytest.raises(TypeError, match="needs at least one accel Array"):
         accel.add(1, 2)
     with pytest.raises(ValueError, match="negative integer powers"):
