@@ -164,6 +164,168 @@ def _power_compiled(a, b):
     return by_squaring
 
 
+@intrinsic
+def muladd(typingctx, a, b, c):
+    """``a * b + c`` for floats of one type, fused into one FMA where the CPU has one
+    (``llvm.fmuladd``): polynomials then take one instruction a term, and round once."""
+    if not (isinstance(a, nb.types.Float) and a == b == c):
+        return None
+
+    def codegen(context, builder, signature, args):
+        t = args[0].type
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(t, [t, t, t]),
+                                            f"llvm.fmuladd.f{a.bitwidth}")
+        return builder.call(fn, args)
+    return a(a, b, c), codegen
+
+
+def _ir_key(builder, bits):
+    """order_key's transform (its own inverse but for the sign fix-up) on float32 bits."""
+    i32 = bits.type
+    sign = builder.ashr(bits, ir.Constant(i32, 31))
+    return builder.sub(builder.xor(bits, builder.and_(sign, ir.Constant(i32, 0x7FFFFFFF))), sign)
+
+
+@intrinsic
+def _quiet_clamp(typingctx, a, lo, hi, tiny):
+    """float32 ``a`` clamped to [lo, hi], with ±inf, NaN and |a| < tiny taken as 0, all on the
+    integer bits. A select on the float (``a if finite else 0``) is not enough: LLVM, which does
+    not model floating-point flags, may push the arithmetic that follows into the select's arms
+    and so compute on the raw input, raising the flag the select was there to avoid. Integer
+    min/max are opaque to that, so the stand-in stays in place."""
+    if not all(t == nb.types.float32 for t in (a, lo, hi, tiny)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        i32 = ir.IntType(32)
+        bits, lo_, hi_, tiny_ = (builder.bitcast(v, i32) for v in args)
+        magnitude = builder.and_(bits, ir.Constant(i32, 0x7FFFFFFF))
+        keep = builder.and_(builder.icmp_unsigned("<", magnitude, ir.Constant(i32, 0x7F800000)),
+                            builder.icmp_unsigned(">=", magnitude, tiny_))
+        key = _ir_key(builder, builder.select(keep, bits, ir.Constant(i32, 0)))
+        lo_key, hi_key = _ir_key(builder, lo_), _ir_key(builder, hi_)
+        key = builder.select(builder.icmp_signed("<", key, hi_key), key, hi_key)
+        key = builder.select(builder.icmp_signed(">", key, lo_key), key, lo_key)
+        sign = builder.ashr(key, ir.Constant(i32, 31))  # back from the key to the bits
+        bits = builder.xor(builder.add(key, sign), builder.and_(sign, ir.Constant(i32, 0x7FFFFFFF)))
+        return builder.bitcast(bits, ir.FloatType())
+    return a(a, lo, hi, tiny), codegen
+
+
+@intrinsic
+def _select(typingctx, c, x, y):
+    """``x if c else y`` as one LLVM select. Numba lowers a conditional expression as a branch,
+    and inside a branch LLVM simplifies with the branch's condition (dropping a clamp the
+    condition makes redundant) before it vectorises, when the clamp is there for the lanes that
+    branch is not taken in."""
+    if not (isinstance(c, nb.types.Boolean) and isinstance(x, nb.types.Float) and x == y):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.select(*args)
+    return x(c, x, y), codegen
+
+
+@intrinsic
+def _pow2_f32(typingctx, n):
+    """``2.0 ** n`` as a float32, built from its bits; ``n`` must lie in [-126, 127]."""
+    if not isinstance(n, nb.types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        i32 = ir.IntType(32)
+        k = args[0]
+        k = builder.trunc(k, i32) if k.type.width > 32 else builder.sext(k, i32) if k.type.width < 32 else k
+        bits = builder.shl(builder.add(k, ir.Constant(i32, 127)), ir.Constant(i32, 23))
+        return builder.bitcast(bits, ir.FloatType())
+    return nb.types.float32(n), codegen
+
+
+# float32 exp and tanh, branch-free so that LLVM vectorises their loops: libm's expf and tanhf
+# are one call per element (Numba links no vector math library). Cephes' expf and tanhf:
+# Cody-Waite reduction exp(x) = 2**n * exp(r), |r| <= ln(2)/2, then a polynomial in r.
+_F = np.float32
+_INF = _F(np.inf)
+_LOG2E, _LN2_HI, _LN2_LO = _F(1.44269504088896341), _F(0.693359375), _F(-2.12194440e-4)
+_EXP_P = tuple(map(_F, (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
+                        1.6666665459e-1, 5.0000001201e-1)))
+_TANH_P = tuple(map(_F, (-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1,
+                         -3.33332819422e-1)))
+
+
+@nb.njit(inline="always")
+def _exp_reduced(x):
+    """(p, n) with exp(x) = p * 2**n, p in [0.7, 1.42], for a finite float32 x in [-104, 89]."""
+    z = np.floor(muladd(_LOG2E, x, _F(0.5)))
+    r = muladd(z, -_LN2_LO, muladd(z, -_LN2_HI, x))
+    q = muladd(muladd(muladd(muladd(muladd(_EXP_P[0], r, _EXP_P[1]), r, _EXP_P[2]), r, _EXP_P[3]), r,
+                      _EXP_P[4]), r, _EXP_P[5])
+    return muladd(q, r * r, r) + _F(1), np.int32(z)
+
+
+def _exp_f32(a):
+    """np.exp for float32: at most 1 ulp from the true value (NumPy's own is within 2.5), and
+    NumPy's warnings: 'overflow' above 88.72, 'underflow' where the result is subnormal and
+    inexact; inf, -inf and NaN quietly. Non-finite inputs are computed as 0 and replaced, and
+    |a| < 2**-26 (where exp(a) rounds to 1) as 0, so that r * r never underflows."""
+    x = _quiet_clamp(a, _F(-104), _F(89), _F(2.0 ** -26))  # exp(89) overflows and exp(-104) underflows to 0
+    p, n = _exp_reduced(x)
+    half = n >> 1  # 2**n in two normal factors: n runs from -150 to 128
+    y = p * _pow2_f32(half) * _pow2_f32(n - half)
+    k = order_key(a)
+    special = _select(a != a, a, _select(k > 0, _INF, _F(0)))
+    return _select((k > order_key(-_INF)) & (k < order_key(_INF)), y, special)
+
+
+def _tanh_f32(a):
+    """np.tanh for float32, quiet as NumPy's: a polynomial below |a| = 0.625, 1 - 2 / (exp(2|a|) + 1)
+    above it (|a| capped at 10, where tanh rounds to 1), and a itself below 2**-12."""
+    m = np.abs(a)
+    big = order_key(m) >= order_key(_F(0.625))
+    x = _quiet_clamp(m, _F(0.625), _F(10), _F(0))  # inf and NaN computed as 0.625: replaced below
+    p, n = _exp_reduced(_F(2) * x)
+    large = _F(1) - _F(2) / (p * _pow2_f32(n) + _F(1))
+    s = _quiet_clamp(m, _F(2.0 ** -12), _F(0.625), _F(0))
+    z = s * s
+    q = muladd(muladd(muladd(muladd(_TANH_P[0], z, _TANH_P[1]), z, _TANH_P[2]), z, _TANH_P[3]), z, _TANH_P[4])
+    small = muladd(q * z, s, s)
+    tiny = order_key(m) < order_key(_F(2.0 ** -12))
+    t = _select(big, _select(m == _INF, _F(1), large), _select(tiny, m, small))
+    return _select(a != a, a, np.copysign(t, a))
+
+
+def exp_lanes(a):
+    """np.exp, vectorisable for float32 (``_exp_f32``); libm's for float64."""
+    return np.exp(a)
+
+
+@overload(exp_lanes)
+def _exp_lanes_compiled(a):
+    return _exp_f32 if a == nb.types.float32 else lambda a: np.exp(a)
+
+
+def tanh_lanes(a):
+    """np.tanh, vectorisable for float32 (``_tanh_f32``); libm's for float64."""
+    return np.tanh(a)
+
+
+@overload(tanh_lanes)
+def _tanh_lanes_compiled(a):
+    if a == nb.types.float32:
+        return _tanh_f32
+
+    def libm_tanh(a):
+        """NumPy's tanh without libm's 'underflow' on subnormals. Below 2**-126 a is scaled by
+        2**64 into the normal range, where tanh(y) is y, and back; both scalings are exact. It is
+        branch-free on purpose: a vectorised loop calls tanh on every lane, and LLVM, which does
+        not model floating-point flags, dropped a guard that gave tanh 0 (its answer unused) and
+        called tanh(a) on subnormals, under Python 3.10 and 3.13."""
+        small = order_key(np.abs(a)) < order_key(wrap(2.0 ** -126, a))
+        t = np.tanh(a * (wrap(2.0 ** 64, a) if small else wrap(1, a)))
+        return t * (wrap(2.0 ** -64, a) if small else wrap(1, a))
+    return libm_tanh
+
+
 def add(a, b): return a + b
 def subtract(a, b): return a - b
 def multiply(a, b): return a * b
@@ -187,21 +349,13 @@ def bitwise_xor(a, b): return a ^ b
 def invert(a): return a ^ wrap(-1, a)  # every bit flipped; for a bool, -1 is True: logical not
 def negative(a): return -a
 def abs(a): return np.abs(a)
-def exp(a): return np.exp(a)
+def exp(a): return exp_lanes(a)
 def log(a): return np.log(a)
 def sqrt(a): return np.sqrt(a)
 def square(a): return a * a
 
 
-def tanh(a):
-    """NumPy's tanh without libm's 'underflow' on subnormals. Below 2**-126 (float32's least
-    normal) a is scaled by 2**64 into the normal range, where tanh(y) is y, and back; both
-    scalings are exact. It is branch-free on purpose: a vectorised loop calls tanh on every lane,
-    and LLVM, which does not model floating-point flags, dropped a guard that gave tanh 0 (its
-    answer unused) and called tanh(a) on subnormals, under Python 3.10 and 3.13."""
-    small = order_key(np.abs(a)) < order_key(wrap(2.0 ** -126, a))
-    t = np.tanh(a * (wrap(2.0 ** 64, a) if small else wrap(1, a)))
-    return t * (wrap(2.0 ** -64, a) if small else wrap(1, a))
+def tanh(a): return tanh_lanes(a)
 
 
 def relu(a): return a if order_key(a) > 0 or a != a else 0   # 0 is cast to the loop's dtype
