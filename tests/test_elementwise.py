@@ -91,6 +91,25 @@ def test_unary_matches_numpy(device, op, data, dt):
     check(op, got, want)
 
 
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+@pytest.mark.parametrize("exponent", [2, 2.0, 0.5, np.float32(0.5), np.float64(2), np.float32(2), 3, -0.5])
+def test_float_to_a_scalar_power_is_numpys(device, dt, exponent):
+    """NumPy computes a float array to the scalar power 2 or 0.5 as square or sqrt (its result
+    dtype unchanged), and so -0.0 ** 0.5 is -0.0 and -inf ** 0.5 NaN; other powers are pow's."""
+    a = np.concatenate([extremes(dt), np.random.default_rng(0).normal(0, 3, 50).astype(dt)])
+    x = accel.asarray(a, device=device)
+    with np.errstate(all="ignore"):
+        want = a ** exponent
+        for got in (x ** exponent, accel.pow(x, exponent), np.power(x, exponent)):
+            if device != "cpu":
+                want = flush_subnormals(want)
+            assert got.dtype == want.dtype
+            np.testing.assert_allclose(host(got), want, rtol=2e-6 if want.dtype == np.float32 else 1e-13,
+                                       equal_nan=True)
+            numbers = ~np.isnan(want)  # a NaN's sign differs between CPUs and GPUs
+            np.testing.assert_array_equal(np.signbit(host(got))[numbers], np.signbit(want)[numbers])
+
+
 def extremes(dtype: str) -> np.ndarray:
     """Values at the edges of ``dtype``: signed zeros, infinities, NaN, the largest and smallest
     magnitudes (float64 subnormals; float32 ones are zero on the GPU), the lowest and highest ints."""
