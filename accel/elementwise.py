@@ -260,6 +260,10 @@ exp = _op("exp", "e ** x, elementwise (integers give float64).")
 log = _op("log", "The natural logarithm, elementwise.")
 sqrt = _op("sqrt", "The square root, elementwise.")
 square = _op("square", "x * x, elementwise (integers wrap, as in NumPy).")
+tanh = _op("tanh", "The hyperbolic tangent, elementwise.")
+relu = _op("relu", "max(x, 0), elementwise, in x's dtype; NaN propagates.")
+add_relu = _op("add_relu", "relu(x1 + x2) in one pass (no temporary for the sum), with broadcasting.")
+where = _op("where", "where(condition, x1, x2): x1 where condition is True, else x2.")
 
 
 def pow(x1: Operand, x2: Operand, /, *, out: Array | None = None) -> Array:
@@ -267,13 +271,9 @@ def pow(x1: Operand, x2: Operand, /, *, out: Array | None = None) -> Array:
     ``square(x1)`` or ``sqrt(x1)``: many times faster than pow, and NumPy's answers (``-0.0 ** 0.5``
     is -0.0 and ``-inf ** 0.5`` NaN, where C's pow gives 0.0 and inf)."""
     if (type(x1) is Array and x1._data.dtype.kind == "f" and type(x2) in NUMBERS and x2 in (2, 0.5)
-            and type(x2) is not bool and loop_dtypes("pow", (x1._data.dtype, _type_of(x2)))[-1] == x1._data.dtype):
+            and loop_dtypes("pow", (x1._data.dtype, _type_of(x2)))[-1] == x1._data.dtype):
         return (square if x2 == 2 else sqrt)(x1, out=out)
     return apply("pow", x1, x2, out=out)
-tanh = _op("tanh", "The hyperbolic tangent, elementwise.")
-relu = _op("relu", "max(x, 0), elementwise, in x's dtype; NaN propagates.")
-add_relu = _op("add_relu", "relu(x1 + x2) in one pass (no temporary for the sum), with broadcasting.")
-where = _op("where", "where(condition, x1, x2): x1 where condition is True, else x2.")
 
 
 def clip(x: Operand, min: Operand | None = None, max: Operand | None = None, /) -> Array:

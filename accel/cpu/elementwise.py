@@ -264,9 +264,9 @@ def _exp_reduced(x):
 
 
 def _exp_f32(a):
-    """np.exp for float32: at most 1 ulp from the true value (NumPy's own is within 2.5), and
-    NumPy's warnings: 'overflow' above 88.72, 'underflow' where the result is subnormal and
-    inexact; inf, -inf and NaN quietly. Non-finite inputs are computed as 0 and replaced, and
+    """np.exp for float32: within 1 ulp of the true value on a sweep of a million inputs (NumPy's
+    own: 2.3), and NumPy's warnings: 'overflow' above 88.72, 'underflow' where the result is
+    subnormal and inexact (NumPy's also for subnormal inputs); inf, -inf and NaN quietly. Non-finite inputs are computed as 0 and replaced, and
     |a| < 2**-26 (where exp(a) rounds to 1) as 0, so that r * r never underflows."""
     x = _quiet_clamp(a, _F(-104), _F(89), _F(2.0 ** -26))  # exp(89) overflows and exp(-104) underflows to 0
     p, n = _exp_reduced(x)
