@@ -43,17 +43,20 @@ def order_key(x):
     return x
 
 
+def _ir_key(builder, bits):
+    """order_key on a float's bits, in LLVM IR: sign-magnitude -> two's complement."""
+    t = bits.type
+    sign = builder.ashr(bits, ir.Constant(t, t.width - 1))  # 0 or -1
+    return builder.sub(builder.xor(bits, builder.and_(sign, ir.Constant(t, (1 << (t.width - 1)) - 1))), sign)
+
+
 @intrinsic
 def _float_order_key(typingctx, x):
     width = x.bitwidth
     int_type = nb.types.int32 if width == 32 else nb.types.int64
 
-    def codegen(context, builder, signature, args):  # sign-magnitude bits -> two's complement
-        t = ir.IntType(width)
-        bits = builder.bitcast(args[0], t)
-        sign = builder.ashr(bits, ir.Constant(t, width - 1))  # 0 or -1
-        magnitude_bits = builder.and_(sign, ir.Constant(t, (1 << (width - 1)) - 1))
-        return builder.sub(builder.xor(bits, magnitude_bits), sign)
+    def codegen(context, builder, signature, args):
+        return _ir_key(builder, builder.bitcast(args[0], ir.IntType(width)))
     return int_type(x), codegen
 
 
@@ -179,13 +182,6 @@ def muladd(typingctx, a, b, c):
     return a(a, b, c), codegen
 
 
-def _ir_key(builder, bits):
-    """order_key's transform (its own inverse but for the sign fix-up) on float32 bits."""
-    i32 = bits.type
-    sign = builder.ashr(bits, ir.Constant(i32, 31))
-    return builder.sub(builder.xor(bits, builder.and_(sign, ir.Constant(i32, 0x7FFFFFFF))), sign)
-
-
 @intrinsic
 def _quiet_clamp(typingctx, a, lo, hi, tiny):
     """float32 ``a`` clamped to [lo, hi], with ±inf, NaN and |a| < tiny taken as 0, all on the
@@ -266,8 +262,9 @@ def _exp_reduced(x):
 def _exp_f32(a):
     """np.exp for float32: within 1 ulp of the true value on a sweep of a million inputs (NumPy's
     own: 2.3), and NumPy's warnings: 'overflow' above 88.72, 'underflow' where the result is
-    subnormal and inexact (NumPy's also for subnormal inputs); inf, -inf and NaN quietly. Non-finite inputs are computed as 0 and replaced, and
-    |a| < 2**-26 (where exp(a) rounds to 1) as 0, so that r * r never underflows."""
+    subnormal and inexact (NumPy's also for subnormal inputs); inf, -inf and NaN quietly.
+    Non-finite inputs are computed as 0 and replaced, and |a| < 2**-26 (where exp(a) rounds to
+    1) as 0, so that r * r never underflows."""
     x = _quiet_clamp(a, _F(-104), _F(89), _F(2.0 ** -26))  # exp(89) overflows and exp(-104) underflows to 0
     p, n = _exp_reduced(x)
     half = n >> 1  # 2**n in two normal factors: n runs from -150 to 128
@@ -281,7 +278,8 @@ def _tanh_f32(a):
     """np.tanh for float32, quiet as NumPy's: a polynomial below |a| = 0.625, 1 - 2 / (exp(2|a|) + 1)
     above it (|a| capped at 10, where tanh rounds to 1), and a itself below 2**-12."""
     m = np.abs(a)
-    big = order_key(m) >= order_key(_F(0.625))
+    key = order_key(m)
+    big = key >= order_key(_F(0.625))
     x = _quiet_clamp(m, _F(0.625), _F(10), _F(0))  # inf and NaN computed as 0.625: replaced below
     p, n = _exp_reduced(_F(2) * x)
     large = _F(1) - _F(2) / (p * _pow2_f32(n) + _F(1))
@@ -289,7 +287,7 @@ def _tanh_f32(a):
     z = s * s
     q = muladd(muladd(muladd(muladd(_TANH_P[0], z, _TANH_P[1]), z, _TANH_P[2]), z, _TANH_P[3]), z, _TANH_P[4])
     small = muladd(q * z, s, s)
-    tiny = order_key(m) < order_key(_F(2.0 ** -12))
+    tiny = key < order_key(_F(2.0 ** -12))
     t = _select(big, _select(m == _INF, _F(1), large), _select(tiny, m, small))
     return _select(a != a, a, np.copysign(t, a))
 
