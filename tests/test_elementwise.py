@@ -193,9 +193,9 @@ def test_cpu_kernels_report_numpys_floating_point_errors(op):
         assert fp_errors(lambda: getattr(accel, op)(*map(accel.asarray, grids))) == want, (op, dtypes)
 
 
-@pytest.mark.parametrize("op", ["exp", "tanh"])
-def test_cpu_float32_exp_and_tanh_are_accurate_and_warn_as_numpy(op):
-    """The CPU's own vectorised float32 exp and tanh, on a sweep of a million bit patterns: within
+@pytest.mark.parametrize("op", ["exp", "tanh", "log"])
+def test_cpu_float32_exp_tanh_and_log_are_accurate_and_warn_as_numpy(op):
+    """The CPU's own vectorised float32 exp, tanh and log, on a sweep of a million bit patterns: within
     1.5 ulp of the float64 truth where the result is normal (NumPy's own are within 2.5), within
     one step of 2**-149 where it is subnormal, NumPy's answer where it is not finite. Each edge
     value alone raises NumPy's floating-point flags, no more: a lane computing on a raw inf, NaN
@@ -209,14 +209,14 @@ def test_cpu_float32_exp_and_tanh_are_accurate_and_warn_as_numpy(op):
     ulp = np.spacing(np.abs(truth[normal]).astype(np.float32)).astype(np.float64)
     assert np.max(np.abs(got[normal] - truth[normal]) / ulp) <= 1.5
     subnormal = np.abs(truth) < info.tiny
-    assert np.max(np.abs(got[subnormal] - truth[subnormal])) <= info.smallest_subnormal
+    assert np.max(np.abs(got[subnormal] - truth[subnormal]), initial=0) <= info.smallest_subnormal  # none for log
     np.testing.assert_array_equal(got[~normal & ~subnormal], want[~normal & ~subnormal])
     # exp's flags on subnormal inputs and on exactly representable subnormal results are IEEE's
     # (none), where NumPy's SIMD exp raises 'underflow'; those values are left out
     edges = [0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-30, -1e-30, info.tiny, 2.0 ** -26, 2.0 ** -12, 0.625,
              -0.625, 9.0, 10.0, 11.0, 88.72, 88.73, 100.0, -87.3, -100.0, -104.0, -110.0, info.max, -info.max]
-    if op == "tanh":
-        edges += [info.smallest_subnormal, -1e-40]
+    if op != "exp":
+        edges += [info.smallest_subnormal, -info.smallest_subnormal, 1e-40, -1e-40, 1.0, np.nextafter(1, 0), 2.0]
     for v in np.array(edges, np.float32):
         x = np.full(16, v)  # a full SIMD vector
         assert fp_errors(lambda: getattr(accel, op)(accel.asarray(x))) == fp_errors(lambda: ORACLE[op](x)), v

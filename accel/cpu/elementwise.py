@@ -223,23 +223,33 @@ def _select(typingctx, c, x, y):
 
 
 @intrinsic
-def _pow2_f32(typingctx, n):
-    """``2.0 ** n`` as a float32, built from its bits; ``n`` must lie in [-126, 127]."""
-    if not isinstance(n, nb.types.Integer):
+def _bits(typingctx, x):
+    """A float32's bits as an int32 (no float op, so no flag)."""
+    if x != nb.types.float32:
         return None
 
     def codegen(context, builder, signature, args):
-        i32 = ir.IntType(32)
-        k = args[0]
-        k = builder.trunc(k, i32) if k.type.width > 32 else builder.sext(k, i32) if k.type.width < 32 else k
-        bits = builder.shl(builder.add(k, ir.Constant(i32, 127)), ir.Constant(i32, 23))
-        return builder.bitcast(bits, ir.FloatType())
-    return nb.types.float32(n), codegen
+        return builder.bitcast(args[0], ir.IntType(32))
+    return nb.types.int32(x), codegen
 
 
-# float32 exp and tanh, branch-free so that LLVM vectorises their loops: libm's expf and tanhf
-# are one call per element (Numba links no vector math library). Cephes' expf and tanhf:
-# Cody-Waite reduction exp(x) = 2**n * exp(r), |r| <= ln(2)/2, then a polynomial in r.
+@intrinsic
+def _from_bits(typingctx, b):
+    """The float32 whose bits are the low 32 of the integer ``b``."""
+    if not isinstance(b, nb.types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        i32, v = ir.IntType(32), args[0]
+        v = builder.trunc(v, i32) if v.type.width > 32 else builder.sext(v, i32) if v.type.width < 32 else v
+        return builder.bitcast(v, ir.FloatType())
+    return nb.types.float32(b), codegen
+
+
+# float32 exp, tanh and log, branch-free so that LLVM vectorises their loops: libm's expf, tanhf
+# and logf are one call per element (Numba links no vector math library). Cephes' expf and tanhf:
+# Cody-Waite reduction exp(x) = 2**n * exp(r), |r| <= ln(2)/2, then a polynomial in r; its logf:
+# log(x) = n * ln(2) + log(m), m in [sqrt(1/2), sqrt(2)), a polynomial in m - 1.
 _F = np.float32
 _INF = _F(np.inf)
 _LOG2E, _LN2_HI, _LN2_LO = _F(1.44269504088896341), _F(0.693359375), _F(-2.12194440e-4)
@@ -247,6 +257,15 @@ _EXP_P = tuple(map(_F, (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.166
                         1.6666665459e-1, 5.0000001201e-1)))
 _TANH_P = tuple(map(_F, (-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1,
                          -3.33332819422e-1)))
+_LOG_P = tuple(map(_F, (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
+                        -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)))
+_SQRT_HALF_BITS = 0x3F3504F3  # sqrt(1/2) as float32 bits
+
+
+@nb.njit(inline="always")
+def _pow2_f32(n):
+    """``2.0 ** n`` as a float32, built from its bits; ``n`` must lie in [-126, 127]."""
+    return _from_bits((n + 127) << 23)
 
 
 @nb.njit(inline="always")
@@ -292,6 +311,33 @@ def _tanh_f32(a):
     return _select(a != a, a, np.copysign(t, a))
 
 
+def _log_f32(a):
+    """np.log for float32, with NumPy's warnings: 'divide by zero' for ±0 (-inf), 'invalid' for
+    a < 0 (NaN); inf and NaN quietly. Inputs that are not positive and finite are computed as the
+    smallest subnormal and their results replaced; a subnormal x is read as its integer bits
+    (x * 2**149, exactly). Every lane ends in one division, by 1 but for ±0 (-1 / 0) and a < 0
+    (0 / 0), which raise the flags: a division in only those lanes' arm of a select, LLVM (which
+    does not model flags) folds to a constant, and the flags are lost."""
+    x = _quiet_clamp(a, _F(2.0 ** -149), _F(np.finfo(np.float32).max), _F(0))
+    b = _bits(x)
+    subnormal = b < 0x00800000
+    v = _select(subnormal, _F(b), x)
+    ix = _bits(v) + (0x3F800000 - _SQRT_HALF_BITS)  # m = v / 2**n in [sqrt(1/2), sqrt(2))
+    n = _F((ix >> 23) - 127 - 149 * subnormal)
+    f = _from_bits((ix & 0x007FFFFF) + _SQRT_HALF_BITS) - _F(1)  # m - 1, exactly
+    z = f * f
+    q = _LOG_P[0]
+    q = muladd(muladd(muladd(muladd(q, f, _LOG_P[1]), f, _LOG_P[2]), f, _LOG_P[3]), f, _LOG_P[4])
+    q = muladd(muladd(muladd(muladd(q, f, _LOG_P[5]), f, _LOG_P[6]), f, _LOG_P[7]), f, _LOG_P[8])
+    log = muladd(n, _LN2_HI, f + muladd(n, _LN2_LO, muladd(_F(-0.5), z, q * f * z)))
+    # NaNs' keys lie beyond the infinities'; other forms of these selects kept LLVM 14 (Numba 0.60)
+    # from vectorising the loop
+    k = order_key(a)
+    log = _select(k > 0, _select(k < order_key(_INF), log, a),
+                  _select(k == 0, _F(-1), _select(k < order_key(-_INF), a, _F(0))))
+    return log / _select((k <= 0) & (k >= order_key(-_INF)), _F(0), _F(1))
+
+
 def exp_lanes(a):
     """np.exp, vectorisable for float32 (``_exp_f32``); libm's for float64."""
     return np.exp(a)
@@ -300,6 +346,16 @@ def exp_lanes(a):
 @overload(exp_lanes)
 def _exp_lanes_compiled(a):
     return _exp_f32 if a == nb.types.float32 else lambda a: np.exp(a)
+
+
+def log_lanes(a):
+    """np.log, vectorisable for float32 (``_log_f32``); libm's for float64."""
+    return np.log(a)
+
+
+@overload(log_lanes)
+def _log_lanes_compiled(a):
+    return _log_f32 if a == nb.types.float32 else lambda a: np.log(a)
 
 
 def tanh_lanes(a):
@@ -348,7 +404,7 @@ def invert(a): return a ^ wrap(-1, a)  # every bit flipped; for a bool, -1 is Tr
 def negative(a): return -a
 def abs(a): return np.abs(a)
 def exp(a): return exp_lanes(a)
-def log(a): return np.log(a)
+def log(a): return log_lanes(a)
 def sqrt(a): return np.sqrt(a)
 def square(a): return a * a
 
