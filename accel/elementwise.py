@@ -154,10 +154,12 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
         return out
     fn = kernel(op, device)
     if not checked and (out is None or (out is args[0] and len(args) == 2)) and _shortcut(op, args, loop):
-        arrays_only = all(isinstance(a, Array) for a in args)
-        # for Arrays only, a backend's direct callable where it has one (the CPU: the ufunc itself)
-        call = fn.specialize(loop) if arrays_only and hasattr(fn, "specialize") else functools.partial(fn, dtypes=loop)
-        plan = call if out is None else functools.partial(_into_first, call)
+        if all(isinstance(a, Array) for a in args) and hasattr(fn, "specialize"):
+            # a backend's direct callable where it has one (the CPU: the ufunc itself)
+            plan = fn.specialize(loop, in_place=out is not None)
+        else:
+            call = functools.partial(fn, dtypes=loop)
+            plan = call if out is None else functools.partial(_into_first, call)
         if not isinstance(args[-1], Array):  # the number in the loop's dtype, as in bufs below
             plan = functools.partial(_number_last, plan, loop[1].type)
         elif not isinstance(args[0], Array):

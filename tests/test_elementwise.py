@@ -475,6 +475,31 @@ def test_out_and_inplace_operators(device):
         accel.add(x, x, out=accel.empty(2, device=device))
 
 
+@pytest.mark.parametrize("op", UNARY + ["add", "pow", "where"])
+@pytest.mark.parametrize("size", [100, 5000])
+def test_out_that_is_an_input(device, op, size):
+    """``out=`` the input itself, below and above the size from which the CPU computes apart and
+    copies back (its vectorised loop would run scalar on an output that is an input)."""
+    for dt in ("float32", "float64", "int32"):
+        a = dense(dt, (size,), seed=4, bound=9)
+        if op in ("log", "sqrt") and dt != "int32":
+            a = np.abs(a) + 1
+        b = np.abs(a[::-1]) % 4 if op == "pow" else a[::-1].copy()  # no negative integer powers
+        args = (a > 3, a, b) if op == "where" else (a, b) if op in BINARY else (a,)
+        with np.errstate(all="ignore"):
+            try:
+                want = ORACLE[op](*args) if op != "where" else np.where(*args)
+            except TypeError:  # e.g. invert of floats
+                continue
+        if want.dtype != a.dtype:
+            continue
+        x = [accel.asarray(v, device=device, copy=True) for v in args]
+        out = x[1] if op == "where" else x[0]
+        with np.errstate(all="ignore"):
+            assert getattr(accel, op)(*x, out=out) is out
+        check(op, out, want)
+
+
 OVERLAPS = {  # an out= that overlaps an input other than itself: NumPy computes as if from a copy
     "shifted up": lambda xp, x: xp.add(x[1:], x[:-1], out=x[1:]),
     "shifted down": lambda xp, x: xp.add(x[:-1], x[1:], out=x[:-1]),
@@ -540,11 +565,12 @@ def test_repeated_calls_with_a_scalar_match_numpy(device, dt, scalar):
                 check(name, op(x, ours), want)
 
 
+@pytest.mark.parametrize("shape", [(4, 6), (64, 96)])  # the CPU computes 4096 elements or more apart, then copies
 @pytest.mark.parametrize("dt", DTYPES)
-def test_repeated_in_place_operators_match_numpy(device, dt):
+def test_repeated_in_place_operators_match_numpy(device, dt, shape):
     """x += y and friends take a shortcut from their second call of the same dtypes: every call
     updates x as NumPy does, broadcasts, overlaps and casts included, or raises as NumPy does."""
-    a, row = dense(dt, (4, 6), seed=2, bound=9), dense(dt, (6,), seed=3, bound=9)
+    a, row = dense(dt, shape, seed=2, bound=9), dense(dt, shape[1:], seed=3, bound=9)
     want, x = a.copy(), accel.asarray(a, device=device, copy=True)
     operands = {  # name: (NumPy's target and operand, accel's)
         "int": lambda: ((want, 3), (x, 3)), "float": lambda: ((want, 0.5), (x, 0.5)),

@@ -513,6 +513,20 @@ def _run_of(value: Any, dtype: np.dtype, shape: tuple[int, ...]) -> np.ndarray:
     return run
 
 
+#: In place (``out`` is an input) Numba's loop runs scalar: LLVM vectorises it behind a runtime
+#: check that the output overlaps no input, which fails. From this size a new result copied back
+#: costs less (2**20 float32: sqrt 1504 -> 307 us, add 378 -> 309 us; 4096: sqrt 5.9 -> 1.9 us)
+IN_PLACE_FROM = 4096
+
+
+def _in_place(ufunc: Callable[..., Any], a: np.ndarray, b: Any) -> None:
+    """``a = ufunc(a, b)``, for the front end's in-place plans (x += y)."""
+    if a.size < IN_PLACE_FROM:
+        ufunc(a, b, out=a)
+    else:
+        np.copyto(a, ufunc(a, b))
+
+
 class UfuncKernel:
     """The CPU kernel of one op: a ufunc per loop dtypes, built on first use, then one dict lookup."""
 
@@ -520,18 +534,22 @@ class UfuncKernel:
         self.fn = fn
         self.ufuncs: dict[tuple[np.dtype, ...], Callable[..., Any]] = {}
 
-    def specialize(self, dtypes: tuple[np.dtype, ...]) -> Callable[..., Any]:
+    def specialize(self, dtypes: tuple[np.dtype, ...], in_place: bool = False) -> Callable[..., Any]:
         """The ufunc (warning at the caller's line where it can warn), for the front end's
-        shortcut (which never passes 0-d inputs)."""
+        shortcut (which never passes 0-d inputs); ``in_place``, a function of (a, b) computing
+        into a."""
         ufunc = self.ufuncs.get(dtypes)
         if ufunc is None:
             ufunc = compiled_ufunc(self.fn, dtypes)
             if may_warn(self.fn, dtypes):
                 ufunc = reported_at_caller(ufunc)
             self.ufuncs[dtypes] = ufunc
-        return ufunc
+        return functools.partial(_in_place, ufunc) if in_place else ufunc
 
     def __call__(self, *inputs: Any, dtypes: tuple[np.dtype, ...], out: np.ndarray | None = None) -> np.ndarray:
+        if out is not None and out.size >= IN_PLACE_FROM and any(x is out for x in inputs):
+            np.copyto(out, self(*inputs, dtypes=dtypes))  # see IN_PLACE_FROM
+            return out
         ufunc = self.specialize(dtypes)
         result = spread_scalars(ufunc, inputs, out, dtypes)
         if result is None:
