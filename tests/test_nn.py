@@ -89,6 +89,31 @@ def test_softmax_huge_and_infinite_logits(device, dtype):
     np.testing.assert_array_equal(y, [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(5, 1000), (5, 4099), (6, 17)])
+def test_softmax_and_its_crossentropy_on_long_rows(device, dtype, shape):
+    """Rows of many SIMD vectors and a remainder (the CPU runs vectorised passes over them), with
+    a NaN in row 1 and +inf in row 2, which make their rows NaN, as in NumPy; float64 truth."""
+    rng = np.random.default_rng(shape[1])
+    x = (rng.normal(size=shape) * 10).astype(dtype).astype(np.float64)
+    x[1, shape[1] // 2], x[2, -1] = np.nan, np.inf
+    labels = rng.integers(0, shape[1], size=shape[0])
+    with np.errstate(invalid="ignore"):
+        want = np_softmax(x)
+    # float32's x - max rounds by up to 2**-18 where it is near -80 (rows span about 80): exp's relative error
+    tol = dict(rtol=1e-5, atol=1e-30) if dtype == "float32" else dict(rtol=1e-13, atol=1e-300)
+    got = host(accel.softmax(accel.asarray(x.astype(dtype), device=device)))
+    np.testing.assert_allclose(got, want, **tol)
+    ok = slice(3, None)  # the loss of the rows without NaN or inf
+    loss, grad = accel.softmax_cross_entropy(accel.asarray(x[ok].astype(dtype), device=device),
+                                             accel.asarray(labels[ok], device=device))
+    p = want[ok]
+    np.testing.assert_allclose(float(host(loss)), -np.mean(np.log(p[np.arange(len(p)), labels[ok]])), **tol)
+    onehot = np.eye(shape[1])[labels[ok]]  # p - 1 cancels: the label's gradient is good to 1/n's rounding
+    np.testing.assert_allclose(host(grad), (p - onehot) / len(p), rtol=tol["rtol"],
+                               atol=2 * np.finfo(dtype).eps / len(p))
+
+
 @given(shape=shapes, seed=st.integers(0, 2 ** 16), dtype=st.sampled_from(["float32", "float64"]))
 def test_softmax_cross_entropy_loss_and_gradient(device, shape, seed, dtype):
     rng = np.random.default_rng(seed)

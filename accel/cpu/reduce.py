@@ -199,6 +199,13 @@ def _extreme(data: np.ndarray, axes: tuple[int, ...], want_max: bool) -> tuple[n
     return values.reshape(shape), index.reshape(shape)
 
 
+def row_max(x: np.ndarray) -> np.ndarray:
+    """The max of each row of a non-empty 2-D array (NaN wins), for nn's softmax."""
+    values = np.empty(x.shape[0], dtype=x.dtype)
+    _extreme_rows(x, True, x.dtype.kind == "f", values, np.empty(x.shape[0], dtype=np.int64))
+    return values
+
+
 def _pick(want_max: bool, part: int, data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     if part == 0 and data.dtype == np.bool_:  # the max of bools is their any, the min their all
         return _truth(not want_max, data, axes, dtype)
