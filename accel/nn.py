@@ -8,6 +8,7 @@ in-place SGD update with momentum.
 from __future__ import annotations
 
 import itertools
+import math
 
 from . import dtypes as _dt
 from .array import Array
@@ -36,6 +37,21 @@ def _grad_and_output(op: str, grad: Array, y: Array) -> None:
     _float(op, grad, y)
     if grad.shape != y.shape:
         raise ValueError(f"{op}: grad shape {grad.shape} differs from y shape {y.shape}")
+
+
+def _real(op: str, name: str, value: object) -> float:
+    """``value`` (a number or a one-element Array) as a finite float, or an error naming it."""
+    if not isinstance(value, (str, bytes)):
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+        else:
+            if not math.isfinite(number):
+                raise ValueError(f"{op}: {name} must be finite, got {number}")
+            return number
+    shape = f" of shape {value.shape}" if isinstance(value, Array) else ""
+    raise TypeError(f"{op}: {name} must be a real number, not {type(value).__name__}{shape}")
 
 
 def _matrix(op: str, x: Array) -> None:
@@ -110,10 +126,12 @@ def softmax_cross_entropy(logits: Array, labels: Array) -> tuple[Array, Array]:
 def sgd_update(param: Array, grad: Array, lr: float, momentum: float = 0.0,
                velocity: Array | None = None) -> None:
     """In place: ``velocity = momentum * velocity - lr * grad; param += velocity``
-    (Keras' SGD); without momentum ``param -= lr * grad``."""
+    (Keras' SGD); without momentum ``param -= lr * grad``. ``lr`` and ``momentum`` are finite
+    real numbers (Python's, NumPy's, or one-element Arrays)."""
     arrays = (param, grad) + ((velocity,) if velocity is not None else ())
     _arrays("sgd_update", *arrays)
     _float("sgd_update", *arrays)
+    lr, momentum = _real("sgd_update", "lr", lr), _real("sgd_update", "momentum", momentum)
     for x in arrays[1:]:
         if x.shape != param.shape:
             raise ValueError(f"sgd_update: shape {x.shape} differs from the parameter's {param.shape}")
@@ -126,5 +144,5 @@ def sgd_update(param: Array, grad: Array, lr: float, momentum: float = 0.0,
     if any(xp.may_share_memory(x._data, y._data) for x, y in itertools.combinations(arrays, 2)):
         # the in-place kernels would read what they had written
         raise ValueError("sgd_update: param, grad and velocity must be separate arrays; two share memory")
-    kernel("sgd_update", param.device)(param._data, grad._data, float(lr), float(momentum),
+    kernel("sgd_update", param.device)(param._data, grad._data, lr, momentum,
                                        None if velocity is None else velocity._data)

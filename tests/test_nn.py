@@ -164,6 +164,16 @@ def test_nn_errors(device):
         accel.sgd_update(x, x, lr=0.1, momentum=0.9)
     with pytest.raises(ValueError, match="C-contiguous"):
         accel.sgd_update(x.T, x.T, lr=0.1)
+    g = accel.zeros_like(x)
+    for lr, error, message in [(accel.ones(3, device=device), TypeError, r"lr must be a real number, not Array of shape \(3,\)"),
+                               ("0.1", TypeError, "lr must be a real number, not str"),
+                               (None, TypeError, "lr must be a real number, not NoneType"),
+                               (float("nan"), ValueError, "lr must be finite, got nan")]:
+        with pytest.raises(error, match="sgd_update: " + message):
+            accel.sgd_update(x, g, lr=lr)
+    with pytest.raises(ValueError, match="sgd_update: momentum must be finite, got inf"):
+        accel.sgd_update(x, g, lr=0.1, momentum=np.inf, velocity=accel.zeros_like(x))
+    accel.sgd_update(x, g, lr=np.float32(0.1), momentum=accel.asarray(0.5, device=device), velocity=accel.zeros_like(x))
     for grad, velocity in [(x, None), (x[::-1], None), (accel.zeros_like(x), x)]:
         with pytest.raises(ValueError, match="param, grad and velocity must be separate arrays"):
             accel.sgd_update(x, grad, lr=0.1, momentum=0.9 if velocity is not None else 0.0, velocity=velocity)
