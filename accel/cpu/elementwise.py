@@ -182,29 +182,35 @@ def muladd(typingctx, a, b, c):
     return a(a, b, c), codegen
 
 
+def _float_ir(width: int) -> ir.Type:
+    return ir.FloatType() if width == 32 else ir.DoubleType()
+
+
 @intrinsic
 def _quiet_clamp(typingctx, a, lo, hi, tiny):
-    """float32 ``a`` clamped to [lo, hi], with ±inf, NaN and |a| < tiny taken as 0, all on the
+    """Float ``a`` clamped to [lo, hi], with ±inf, NaN and |a| < tiny taken as 0, all on the
     integer bits. A select on the float (``a if finite else 0``) is not enough: LLVM, which does
     not model floating-point flags, may push the arithmetic that follows into the select's arms
     and so compute on the raw input, raising the flag the select was there to avoid. Integer
     min/max are opaque to that, so the stand-in stays in place."""
-    if not all(t == nb.types.float32 for t in (a, lo, hi, tiny)):
+    if not (isinstance(a, nb.types.Float) and a == lo == hi == tiny):
         return None
 
     def codegen(context, builder, signature, args):
-        i32 = ir.IntType(32)
-        bits, lo_, hi_, tiny_ = (builder.bitcast(v, i32) for v in args)
-        magnitude = builder.and_(bits, ir.Constant(i32, 0x7FFFFFFF))
-        keep = builder.and_(builder.icmp_unsigned("<", magnitude, ir.Constant(i32, 0x7F800000)),
+        width = a.bitwidth
+        iw, magnitude_mask = ir.IntType(width), (1 << (width - 1)) - 1
+        inf = 0x7F800000 if width == 32 else 0x7FF0000000000000
+        bits, lo_, hi_, tiny_ = (builder.bitcast(v, iw) for v in args)
+        magnitude = builder.and_(bits, ir.Constant(iw, magnitude_mask))
+        keep = builder.and_(builder.icmp_unsigned("<", magnitude, ir.Constant(iw, inf)),
                             builder.icmp_unsigned(">=", magnitude, tiny_))
-        key = _ir_key(builder, builder.select(keep, bits, ir.Constant(i32, 0)))
+        key = _ir_key(builder, builder.select(keep, bits, ir.Constant(iw, 0)))
         lo_key, hi_key = _ir_key(builder, lo_), _ir_key(builder, hi_)
         key = builder.select(builder.icmp_signed("<", key, hi_key), key, hi_key)
         key = builder.select(builder.icmp_signed(">", key, lo_key), key, lo_key)
-        sign = builder.ashr(key, ir.Constant(i32, 31))  # back from the key to the bits
-        bits = builder.xor(builder.add(key, sign), builder.and_(sign, ir.Constant(i32, 0x7FFFFFFF)))
-        return builder.bitcast(bits, ir.FloatType())
+        sign = builder.ashr(key, ir.Constant(iw, width - 1))  # back from the key to the bits
+        bits = builder.xor(builder.add(key, sign), builder.and_(sign, ir.Constant(iw, magnitude_mask)))
+        return builder.bitcast(bits, _float_ir(width))
     return a(a, lo, hi, tiny), codegen
 
 
@@ -224,32 +230,33 @@ def _select(typingctx, c, x, y):
 
 @intrinsic
 def _bits(typingctx, x):
-    """A float32's bits as an int32 (no float op, so no flag)."""
-    if x != nb.types.float32:
+    """A float's bits as an integer of its width (no float op, so no flag)."""
+    if not isinstance(x, nb.types.Float):
         return None
 
     def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.IntType(32))
-    return nb.types.int32(x), codegen
+        return builder.bitcast(args[0], ir.IntType(x.bitwidth))
+    return nb.types.int64(x) if x.bitwidth == 64 else nb.types.int32(x), codegen
 
 
 @intrinsic
-def _from_bits(typingctx, b):
-    """The float32 whose bits are the low 32 of the integer ``b``."""
-    if not isinstance(b, nb.types.Integer):
+def _from_bits(typingctx, b, like):
+    """The float of ``like``'s type whose bits are the low bits of the integer ``b``."""
+    if not (isinstance(b, nb.types.Integer) and isinstance(like, nb.types.Float)):
         return None
 
     def codegen(context, builder, signature, args):
-        i32, v = ir.IntType(32), args[0]
-        v = builder.trunc(v, i32) if v.type.width > 32 else builder.sext(v, i32) if v.type.width < 32 else v
-        return builder.bitcast(v, ir.FloatType())
-    return nb.types.float32(b), codegen
+        iw, v = ir.IntType(like.bitwidth), args[0]
+        v = builder.trunc(v, iw) if v.type.width > iw.width else builder.sext(v, iw) if v.type.width < iw.width else v
+        return builder.bitcast(v, _float_ir(like.bitwidth))
+    return like(b, like), codegen
 
 
-# float32 exp, tanh and log, branch-free so that LLVM vectorises their loops: libm's expf, tanhf
-# and logf are one call per element (Numba links no vector math library). Cephes' expf and tanhf:
-# Cody-Waite reduction exp(x) = 2**n * exp(r), |r| <= ln(2)/2, then a polynomial in r; its logf:
-# log(x) = n * ln(2) + log(m), m in [sqrt(1/2), sqrt(2)), a polynomial in m - 1.
+# exp, tanh and log, branch-free so that LLVM vectorises their loops: libm's are one call per
+# element (Numba links no vector math library). float32: Cephes' expf, tanhf and logf; float64:
+# FreeBSD's (Sun's) exp and log, and libm's tanh. exp: Cody-Waite reduction exp(x) = 2**n * exp(r),
+# |r| <= ln(2)/2, then a polynomial in r; log: log(x) = n * ln(2) + log(m), m in [sqrt(1/2),
+# sqrt(2)), a polynomial in m - 1.
 _F = np.float32
 _INF = _F(np.inf)
 _LOG2E, _LN2_HI, _LN2_LO = _F(1.44269504088896341), _F(0.693359375), _F(-2.12194440e-4)
@@ -259,13 +266,12 @@ _TANH_P = tuple(map(_F, (-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2,
                          -3.33332819422e-1)))
 _LOG_P = tuple(map(_F, (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
                         -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)))
-_SQRT_HALF_BITS = 0x3F3504F3  # sqrt(1/2) as float32 bits
 
 
 @nb.njit(inline="always")
 def _pow2_f32(n):
     """``2.0 ** n`` as a float32, built from its bits; ``n`` must lie in [-126, 127]."""
-    return _from_bits((n + 127) << 23)
+    return _from_bits((n + 127) << 23, _F(0))
 
 
 @nb.njit(inline="always")
@@ -287,10 +293,41 @@ def _exp_f32(a):
     x = _quiet_clamp(a, _F(-104), _F(89), _F(2.0 ** -26))  # exp(89) overflows and exp(-104) underflows to 0
     p, n = _exp_reduced(x)
     half = n >> 1  # 2**n in two normal factors: n runs from -150 to 128
-    y = p * _pow2_f32(half) * _pow2_f32(n - half)
-    k = order_key(a)
-    special = _select(a != a, a, _select(k > 0, _INF, _F(0)))
-    return _select((k > order_key(-_INF)) & (k < order_key(_INF)), y, special)
+    return _exp_specials(a, p * _pow2_f32(half) * _pow2_f32(n - half))
+
+
+@nb.njit(inline="always")
+def _exp_specials(a, exp):
+    """``exp``, computed for a finite ``a``, or else exp(a): inf for inf, 0 for -inf, NaN as it is."""
+    k, inf = order_key(a), order_key(wrap(np.inf, a))
+    return _select((k > -inf) & (k < inf), exp, _select(a != a, a, _select(k > 0, wrap(np.inf, a), wrap(0, a))))
+
+
+# float64 exp: FreeBSD's, the same reduction with r = hi - lo carried in two parts, then
+# exp(r) = 1 - ((lo - r c / (2 - c)) - hi) with c = r - r**2 P(r**2): below 1 ulp by its error
+# analysis (Cephes' Pade form measured 1.6 ulp)
+_D = np.float64
+_LOG2E_D, _LN2_HI_D, _LN2_LO_D = np.log2(np.e), 6.93147180369123816490e-01, 1.90821492927058770002e-10
+_EXP_P_D = (4.13813679705723846039e-08, -1.65339022054652515390e-06, 6.61375632143793436117e-05,
+            -2.77777777770155933842e-03, 1.66666666666666019037e-01)
+
+
+def _exp_f64(a):
+    """np.exp for float64, with NumPy's warnings: 'overflow' above 709.78, 'underflow' where the
+    result is subnormal and inexact; inf, -inf and NaN quietly. Non-finite inputs are computed
+    as 0 and replaced, and |a| < 2**-54 (where exp(a) rounds to 1) as 0, so that r * r never
+    underflows."""
+    x = _quiet_clamp(a, _D(-746), _D(710), _D(2.0 ** -54))  # exp(710) overflows, exp(-746) underflows to 0
+    z = np.floor(muladd(_LOG2E_D, x, _D(0.5)))
+    hi, lo = muladd(z, -_LN2_HI_D, x), z * _LN2_LO_D  # hi is exact: _LN2_HI_D has 32 bits
+    r = hi - lo
+    t = r * r
+    p = muladd(muladd(muladd(muladd(_EXP_P_D[0], t, _EXP_P_D[1]), t, _EXP_P_D[2]), t, _EXP_P_D[3]), t, _EXP_P_D[4])
+    c = r - t * p
+    e = _D(1) - ((lo - r * c / (_D(2) - c)) - hi)
+    n = np.int64(z)
+    half = n >> 1  # 2**n in two normal factors: n runs from -1076 to 1025
+    return _exp_specials(a, e * _from_bits((half + 1023) << 52, _D(0)) * _from_bits((n - half + 1023) << 52, _D(0)))
 
 
 def _tanh_f32(a):
@@ -311,6 +348,31 @@ def _tanh_f32(a):
     return _select(a != a, a, np.copysign(t, a))
 
 
+def _log_reduced(a):
+    """(n, m - 1) with a = m * 2**n, m in [sqrt(1/2), sqrt(2)), from a's bits (exactly), for a
+    positive finite ``a``; others are computed as the smallest subnormal (see ``_log_f32``)."""
+
+
+@overload(_log_reduced)
+def _log_reduced_compiled(a):
+    t = _F if a == nb.types.float32 else _D
+    info = np.finfo(t)
+    mantissa, bias = info.nmant, info.maxexp - 1
+    sqrt_half = int(np.array(np.sqrt(0.5), t).view(np.int32 if t is _F else np.int64))
+    subnormal_shift = mantissa + bias - 1  # a subnormal x is read as its integer bits, x * 2**shift
+    smallest, largest, zero, one = info.smallest_subnormal, info.max, t(0), t(1)
+
+    def reduced(a):
+        x = _quiet_clamp(a, smallest, largest, zero)
+        b = _bits(x)
+        subnormal = b < (1 << mantissa)
+        v = _select(subnormal, t(b), x)
+        ix = _bits(v) + ((bias << mantissa) - sqrt_half)
+        n = t((ix >> mantissa) - bias - subnormal_shift * subnormal)
+        return n, _from_bits((ix & ((1 << mantissa) - 1)) + sqrt_half, zero) - one
+    return reduced
+
+
 def _log_f32(a):
     """np.log for float32, with NumPy's warnings: 'divide by zero' for ±0 (-inf), 'invalid' for
     a < 0 (NaN); inf and NaN quietly. Inputs that are not positive and finite are computed as the
@@ -318,44 +380,60 @@ def _log_f32(a):
     (x * 2**149, exactly). Every lane ends in one division, by 1 but for ±0 (-1 / 0) and a < 0
     (0 / 0), which raise the flags: a division in only those lanes' arm of a select, LLVM (which
     does not model flags) folds to a constant, and the flags are lost."""
-    x = _quiet_clamp(a, _F(2.0 ** -149), _F(np.finfo(np.float32).max), _F(0))
-    b = _bits(x)
-    subnormal = b < 0x00800000
-    v = _select(subnormal, _F(b), x)
-    ix = _bits(v) + (0x3F800000 - _SQRT_HALF_BITS)  # m = v / 2**n in [sqrt(1/2), sqrt(2))
-    n = _F((ix >> 23) - 127 - 149 * subnormal)
-    f = _from_bits((ix & 0x007FFFFF) + _SQRT_HALF_BITS) - _F(1)  # m - 1, exactly
+    n, f = _log_reduced(a)
     z = f * f
     q = _LOG_P[0]
     q = muladd(muladd(muladd(muladd(q, f, _LOG_P[1]), f, _LOG_P[2]), f, _LOG_P[3]), f, _LOG_P[4])
     q = muladd(muladd(muladd(muladd(q, f, _LOG_P[5]), f, _LOG_P[6]), f, _LOG_P[7]), f, _LOG_P[8])
-    log = muladd(n, _LN2_HI, f + muladd(n, _LN2_LO, muladd(_F(-0.5), z, q * f * z)))
-    # NaNs' keys lie beyond the infinities'; other forms of these selects kept LLVM 14 (Numba 0.60)
-    # from vectorising the loop
-    k = order_key(a)
-    log = _select(k > 0, _select(k < order_key(_INF), log, a),
-                  _select(k == 0, _F(-1), _select(k < order_key(-_INF), a, _F(0))))
-    return log / _select((k <= 0) & (k >= order_key(-_INF)), _F(0), _F(1))
+    return _log_specials(a, muladd(n, _LN2_HI, f + muladd(n, _LN2_LO, muladd(_F(-0.5), z, q * f * z))))
+
+
+@nb.njit(inline="always")
+def _log_specials(a, log):
+    """``log``, the logarithm computed for a positive finite ``a``, or else log(a) with NumPy's
+    flags, from one division in every lane (see ``_log_f32``). NaNs' keys lie beyond the
+    infinities'; other forms of these selects kept LLVM 14 (Numba 0.60) from vectorising."""
+    k, inf = order_key(a), order_key(wrap(np.inf, a))
+    log = _select(k > 0, _select(k < inf, log, a), _select(k == 0, wrap(-1, a), _select(k < -inf, a, wrap(0, a))))
+    return log / _select((k <= 0) & (k >= -inf), wrap(0, a), wrap(1, a))
+
+
+# float64 log: FreeBSD's log, the same reduction, then with f = m - 1 and s = f / (2 + f),
+# log(m) = f - (f**2 / 2 - s (f**2 / 2 + R(s**2))): below 1 ulp by its error analysis
+_LOG_P_D = (6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01, 2.222219843214978396e-01,
+            1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01)
+
+
+def _log_f64(a):
+    """np.log for float64, as ``_log_f32`` for float32."""
+    n, f = _log_reduced(a)
+    s = f / (_D(2) + f)
+    z = s * s
+    w = z * z
+    r = muladd(z, muladd(w, muladd(w, muladd(w, _LOG_P_D[6], _LOG_P_D[4]), _LOG_P_D[2]), _LOG_P_D[0]),
+               w * muladd(w, muladd(w, _LOG_P_D[5], _LOG_P_D[3]), _LOG_P_D[1]))
+    half_f2 = _D(0.5) * f * f
+    return _log_specials(a, n * _LN2_HI_D - ((half_f2 - muladd(s, half_f2 + r, n * _LN2_LO_D)) - f))
 
 
 def exp_lanes(a):
-    """np.exp, vectorisable for float32 (``_exp_f32``); libm's for float64."""
+    """np.exp, vectorisable (``_exp_f32``, ``_exp_f64``)."""
     return np.exp(a)
 
 
 @overload(exp_lanes)
 def _exp_lanes_compiled(a):
-    return _exp_f32 if a == nb.types.float32 else lambda a: np.exp(a)
+    return _exp_f32 if a == nb.types.float32 else _exp_f64
 
 
 def log_lanes(a):
-    """np.log, vectorisable for float32 (``_log_f32``); libm's for float64."""
+    """np.log, vectorisable (``_log_f32``, ``_log_f64``)."""
     return np.log(a)
 
 
 @overload(log_lanes)
 def _log_lanes_compiled(a):
-    return _log_f32 if a == nb.types.float32 else lambda a: np.log(a)
+    return _log_f32 if a == nb.types.float32 else _log_f64
 
 
 def tanh_lanes(a):
