@@ -254,7 +254,7 @@ def _from_bits(typingctx, b, like):
 
 # exp, tanh and log, branch-free so that LLVM vectorises their loops: libm's are one call per
 # element (Numba links no vector math library). float32: Cephes' expf, tanhf and logf; float64:
-# FreeBSD's (Sun's) exp and log, and libm's tanh. exp: Cody-Waite reduction exp(x) = 2**n * exp(r),
+# FreeBSD's (Sun's) exp and log, Cephes' tanh. exp: Cody-Waite reduction exp(x) = 2**n * exp(r),
 # |r| <= ln(2)/2, then a polynomial in r; log: log(x) = n * ln(2) + log(m), m in [sqrt(1/2),
 # sqrt(2)), a polynomial in m - 1.
 _F = np.float32
@@ -312,22 +312,33 @@ _EXP_P_D = (4.13813679705723846039e-08, -1.65339022054652515390e-06, 6.613756321
             -2.77777777770155933842e-03, 1.66666666666666019037e-01)
 
 
-def _exp_f64(a):
-    """np.exp for float64, with NumPy's warnings: 'overflow' above 709.78, 'underflow' where the
-    result is subnormal and inexact; inf, -inf and NaN quietly. Non-finite inputs are computed
-    as 0 and replaced, and |a| < 2**-54 (where exp(a) rounds to 1) as 0, so that r * r never
-    underflows."""
-    x = _quiet_clamp(a, _D(-746), _D(710), _D(2.0 ** -54))  # exp(710) overflows, exp(-746) underflows to 0
+@nb.njit(inline="always")
+def _pow2_f64(n):
+    """``2.0 ** n`` as a float64, built from its bits; ``n`` must lie in [-1022, 1023]."""
+    return _from_bits((n + 1023) << 52, _D(0))
+
+
+@nb.njit(inline="always")
+def _exp_reduced_f64(x):
+    """(e, n) with exp(x) = e * 2**n, e in [0.7, 1.42], for a finite float64 x in [-746, 710]."""
     z = np.floor(muladd(_LOG2E_D, x, _D(0.5)))
     hi, lo = muladd(z, -_LN2_HI_D, x), z * _LN2_LO_D  # hi is exact: _LN2_HI_D has 32 bits
     r = hi - lo
     t = r * r
     p = muladd(muladd(muladd(muladd(_EXP_P_D[0], t, _EXP_P_D[1]), t, _EXP_P_D[2]), t, _EXP_P_D[3]), t, _EXP_P_D[4])
     c = r - t * p
-    e = _D(1) - ((lo - r * c / (_D(2) - c)) - hi)
-    n = np.int64(z)
+    return _D(1) - ((lo - r * c / (_D(2) - c)) - hi), np.int64(z)
+
+
+def _exp_f64(a):
+    """np.exp for float64, with NumPy's warnings: 'overflow' above 709.78, 'underflow' where the
+    result is subnormal and inexact; inf, -inf and NaN quietly. Non-finite inputs are computed
+    as 0 and replaced, and |a| < 2**-54 (where exp(a) rounds to 1) as 0, so that r * r never
+    underflows."""
+    x = _quiet_clamp(a, _D(-746), _D(710), _D(2.0 ** -54))  # exp(710) overflows, exp(-746) underflows to 0
+    e, n = _exp_reduced_f64(x)
     half = n >> 1  # 2**n in two normal factors: n runs from -1076 to 1025
-    return _exp_specials(a, e * _from_bits((half + 1023) << 52, _D(0)) * _from_bits((n - half + 1023) << 52, _D(0)))
+    return _exp_specials(a, e * _pow2_f64(half) * _pow2_f64(n - half))
 
 
 def _tanh_f32(a):
@@ -345,6 +356,29 @@ def _tanh_f32(a):
     small = muladd(q * z, s, s)
     tiny = key < order_key(_F(2.0 ** -12))
     t = _select(big, _select(m == _INF, _F(1), large), _select(tiny, m, small))
+    return _select(a != a, a, np.copysign(t, a))
+
+
+# float64 tanh: Cephes' tanh, a rational function below |a| = 0.625 and 1 - 2 / (exp(2|a|) + 1) above
+_TANH_P_D = (-9.64399179425052238628e-1, -9.92877231001918586564e1, -1.61468768441708447952e3)
+_TANH_Q_D = (1.12811678491632931402e2, 2.23548839060100448583e3, 4.84406305325125486048e3)
+
+
+def _tanh_f64(a):
+    """np.tanh for float64, quiet as NumPy's: |a| capped at 22, where tanh rounds to 1, and a
+    itself below 2**-28."""
+    m = np.abs(a)
+    key = order_key(m)
+    x = _quiet_clamp(m, _D(0.625), _D(22), _D(0))  # inf and NaN computed as 0.625: replaced below
+    e, n = _exp_reduced_f64(_D(2) * x)
+    large = _D(1) - _D(2) / (e * _pow2_f64(n) + _D(1))
+    s = _quiet_clamp(m, _D(2.0 ** -28), _D(0.625), _D(0))
+    z = s * s
+    p = muladd(muladd(_TANH_P_D[0], z, _TANH_P_D[1]), z, _TANH_P_D[2])
+    q = muladd(muladd(z + _TANH_Q_D[0], z, _TANH_Q_D[1]), z, _TANH_Q_D[2])
+    small = muladd(s * z, p / q, s)
+    t = _select(key >= order_key(_D(0.625)), _select(m == _D(np.inf), _D(1), large),
+                _select(key < order_key(_D(2.0 ** -28)), m, small))
     return _select(a != a, a, np.copysign(t, a))
 
 
@@ -437,25 +471,13 @@ def _log_lanes_compiled(a):
 
 
 def tanh_lanes(a):
-    """np.tanh, vectorisable for float32 (``_tanh_f32``); libm's for float64."""
+    """np.tanh, vectorisable (``_tanh_f32``, ``_tanh_f64``)."""
     return np.tanh(a)
 
 
 @overload(tanh_lanes)
 def _tanh_lanes_compiled(a):
-    if a == nb.types.float32:
-        return _tanh_f32
-
-    def libm_tanh(a):
-        """NumPy's tanh without libm's 'underflow' on subnormals. Below 2**-126 a is scaled by
-        2**64 into the normal range, where tanh(y) is y, and back; both scalings are exact. It is
-        branch-free on purpose: a vectorised loop calls tanh on every lane, and LLVM, which does
-        not model floating-point flags, dropped a guard that gave tanh 0 (its answer unused) and
-        called tanh(a) on subnormals, under Python 3.10 and 3.13."""
-        small = order_key(np.abs(a)) < order_key(wrap(2.0 ** -126, a))
-        t = np.tanh(a * (wrap(2.0 ** 64, a) if small else wrap(1, a)))
-        return t * (wrap(2.0 ** -64, a) if small else wrap(1, a))
-    return libm_tanh
+    return _tanh_f32 if a == nb.types.float32 else _tanh_f64
 
 
 def add(a, b): return a + b
