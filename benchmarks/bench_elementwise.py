@@ -56,24 +56,48 @@ class Copy:
 
 
 class Ops:
-    """Single elementwise ops on 2**20 float32, accel against the baseline."""
-    params = (DEVICES, ["accel", "baseline"], ["add", "multiply", "greater", "exp", "tanh", "relu"])
-    param_names = ["device", "impl", "op"]
+    """Single elementwise ops on 2**20 elements, accel against the baseline (log of positive data)."""
+    params = (DEVICES, ["accel", "baseline"], ["add", "multiply", "greater", "exp", "log", "tanh", "relu"],
+              ["float32", "float64"])
+    param_names = ["device", "impl", "op", "dtype"]
 
-    def setup(self, device, impl, op):
+    def setup(self, device, impl, op, dtype):
         require(device)
-        self.x, self.y = data((2 ** 20,), device, impl, 0), data((2 ** 20,), device, impl, 1)
+        low = 0.01 if op == "log" else -1.0
+        self.x, self.y = (data((2 ** 20,), device, impl, seed, low).astype(dtype) for seed in (0, 1))
         if impl == "accel":
             fn = getattr(accel, op)
         else:
             m = xp(device)
             fn = (lambda a: m.maximum(a, 0)) if op == "relu" else getattr(m, op)
-        self.args = (self.x,) if op in ("exp", "tanh", "relu") else (self.x, self.y)
+        self.args = (self.x,) if op in ("exp", "log", "tanh", "relu") else (self.x, self.y)
         self.fn = fn
-        self.time_op(device, impl, op)
+        self.time_op(device, impl, op, dtype)
 
-    def time_op(self, device, impl, op):
+    def time_op(self, device, impl, op, dtype):
         self.fn(*self.args)
+        sync(device)
+
+
+class InPlace:
+    """In place on 2**20 float32: ``x += y`` and ``sqrt(x, out=x)``, where the output is an input
+    (the CPU backend computes apart and copies back: its loop would run scalar)."""
+    params = (DEVICES, ["accel", "baseline"])
+    param_names = ["device", "impl"]
+
+    def setup(self, device, impl):
+        require(device)
+        self.x, self.y = data((2 ** 20,), device, impl, 0, 0.01), data((2 ** 20,), device, impl, 1, 0.01)
+        self.sqrt = accel.sqrt if impl == "accel" else xp(device).sqrt
+        self.time_iadd(device, impl)
+        self.time_sqrt_out(device, impl)
+
+    def time_iadd(self, device, impl):
+        self.x += self.y
+        sync(device)
+
+    def time_sqrt_out(self, device, impl):
+        self.sqrt(self.x, out=self.x)
         sync(device)
 
 

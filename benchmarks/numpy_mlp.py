@@ -10,6 +10,25 @@ from typing import Any
 import numpy as np
 
 
+def softmax(xp: Any, logits: Any) -> Any:
+    """A stable row softmax, one array op at a time."""
+    e = xp.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_cross_entropy(xp: Any, logits: Any, y: Any) -> tuple[Any, Any]:
+    """Mean sparse categorical crossentropy of softmax(logits) and its gradient, one array op at a time."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    e = xp.exp(shifted)
+    s = e.sum(axis=1, keepdims=True)
+    rows = xp.arange(len(y))
+    loss = (xp.log(s[:, 0]) - shifted[rows, y]).mean()
+    g = e / s
+    g[rows, y] -= 1
+    g /= len(y)
+    return loss, g
+
+
 class NumpyMLP:
     def __init__(self, xp: Any = np, hidden: int = 512, seed: int = 0, lr: float = 0.05, momentum: float = 0.9):
         rng = np.random.default_rng(seed)
@@ -26,15 +45,7 @@ class NumpyMLP:
         xp = self.xp
         W1, b1, W2, b2 = self.params
         h = xp.maximum(x @ W1 + b1, 0)
-        logits = h @ W2 + b2
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        e = xp.exp(shifted)
-        s = e.sum(axis=1, keepdims=True)
-        rows = xp.arange(len(y))
-        loss = (xp.log(s[:, 0]) - shifted[rows, y]).mean()
-        g = e / s
-        g[rows, y] -= 1
-        g /= len(y)
+        loss, g = softmax_cross_entropy(xp, h @ W2 + b2, y)
         grads = [None, None, h.T @ g, g.sum(axis=0)]
         dh = (g @ W2.T) * (h > 0)
         grads[0], grads[1] = x.T @ dh, dh.sum(axis=0)
