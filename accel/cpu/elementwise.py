@@ -297,10 +297,10 @@ def _exp_f32(a):
 
 
 @nb.njit(inline="always")
-def _exp_specials(a, exp):
-    """``exp``, computed for a finite ``a``, or else exp(a): inf for inf, 0 for -inf, NaN as it is."""
+def _exp_specials(a, y):
+    """``y``, exp computed for a finite ``a``, or else exp(a): inf for inf, 0 for -inf, NaN as it is."""
     k, inf = order_key(a), order_key(wrap(np.inf, a))
-    return _select((k > -inf) & (k < inf), exp, _select(a != a, a, _select(k > 0, wrap(np.inf, a), wrap(0, a))))
+    return _select((k > -inf) & (k < inf), y, _select(a != a, a, _select(k > 0, wrap(np.inf, a), wrap(0, a))))
 
 
 # float64 exp: FreeBSD's, the same reduction with r = hi - lo carried in two parts, then
@@ -423,13 +423,13 @@ def _log_f32(a):
 
 
 @nb.njit(inline="always")
-def _log_specials(a, log):
-    """``log``, the logarithm computed for a positive finite ``a``, or else log(a) with NumPy's
-    flags, from one division in every lane (see ``_log_f32``). NaNs' keys lie beyond the
-    infinities'; other forms of these selects kept LLVM 14 (Numba 0.60) from vectorising."""
+def _log_specials(a, y):
+    """``y``, log computed for a positive finite ``a``, or else log(a) with NumPy's flags, from
+    one division in every lane (see ``_log_f32``). NaNs' keys lie beyond the infinities'; other
+    forms of these selects kept LLVM 14 (Numba 0.60) from vectorising."""
     k, inf = order_key(a), order_key(wrap(np.inf, a))
-    log = _select(k > 0, _select(k < inf, log, a), _select(k == 0, wrap(-1, a), _select(k < -inf, a, wrap(0, a))))
-    return log / _select((k <= 0) & (k >= -inf), wrap(0, a), wrap(1, a))
+    y = _select(k > 0, _select(k < inf, y, a), _select(k == 0, wrap(-1, a), _select(k < -inf, a, wrap(0, a))))
+    return y / _select((k <= 0) & (k >= -inf), wrap(0, a), wrap(1, a))
 
 
 # float64 log: FreeBSD's log, the same reduction, then with f = m - 1 and s = f / (2 + f),
