@@ -268,10 +268,23 @@ _LOG_P = tuple(map(_F, (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2
                         -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)))
 
 
+def _pow2(n, like):
+    """``2.0 ** n`` in ``like``'s float type, built from its bits; n must be a normal exponent."""
+
+
+@overload(_pow2)
+def _pow2_compiled(n, like):
+    info = np.finfo(_F if like == nb.types.float32 else np.float64)
+    mantissa, bias = info.nmant, info.maxexp - 1
+    return lambda n, like: _from_bits((n + bias) << mantissa, like)
+
+
 @nb.njit(inline="always")
-def _pow2_f32(n):
-    """``2.0 ** n`` as a float32, built from its bits; ``n`` must lie in [-126, 127]."""
-    return _from_bits((n + 127) << 23, _F(0))
+def _times_pow2(y, n):
+    """``y * 2**n`` for n from below the subnormals' exponents to above the largest, in two
+    normal factors (so that the product rounds once, and overflows or underflows as it should)."""
+    half = n >> 1
+    return y * _pow2(half, y) * _pow2(n - half, y)
 
 
 @nb.njit(inline="always")
@@ -292,8 +305,7 @@ def _exp_f32(a):
     1) as 0, so that r * r never underflows."""
     x = _quiet_clamp(a, _F(-104), _F(89), _F(2.0 ** -26))  # exp(89) overflows and exp(-104) underflows to 0
     p, n = _exp_reduced(x)
-    half = n >> 1  # 2**n in two normal factors: n runs from -150 to 128
-    return _exp_specials(a, p * _pow2_f32(half) * _pow2_f32(n - half))
+    return _exp_specials(a, _times_pow2(p, n))  # n runs from -150 to 128
 
 
 @nb.njit(inline="always")
@@ -310,12 +322,6 @@ _D = np.float64
 _LOG2E_D, _LN2_HI_D, _LN2_LO_D = np.log2(np.e), 6.93147180369123816490e-01, 1.90821492927058770002e-10
 _EXP_P_D = (4.13813679705723846039e-08, -1.65339022054652515390e-06, 6.61375632143793436117e-05,
             -2.77777777770155933842e-03, 1.66666666666666019037e-01)
-
-
-@nb.njit(inline="always")
-def _pow2_f64(n):
-    """``2.0 ** n`` as a float64, built from its bits; ``n`` must lie in [-1022, 1023]."""
-    return _from_bits((n + 1023) << 52, _D(0))
 
 
 @nb.njit(inline="always")
@@ -337,8 +343,7 @@ def _exp_f64(a):
     underflows."""
     x = _quiet_clamp(a, _D(-746), _D(710), _D(2.0 ** -54))  # exp(710) overflows, exp(-746) underflows to 0
     e, n = _exp_reduced_f64(x)
-    half = n >> 1  # 2**n in two normal factors: n runs from -1076 to 1025
-    return _exp_specials(a, e * _pow2_f64(half) * _pow2_f64(n - half))
+    return _exp_specials(a, _times_pow2(e, n))  # n runs from -1076 to 1025
 
 
 def _tanh_f32(a):
@@ -349,7 +354,7 @@ def _tanh_f32(a):
     big = key >= order_key(_F(0.625))
     x = _quiet_clamp(m, _F(0.625), _F(10), _F(0))  # inf and NaN computed as 0.625: replaced below
     p, n = _exp_reduced(_F(2) * x)
-    large = _F(1) - _F(2) / (p * _pow2_f32(n) + _F(1))
+    large = _F(1) - _F(2) / (p * _pow2(n, p) + _F(1))
     s = _quiet_clamp(m, _F(2.0 ** -12), _F(0.625), _F(0))
     z = s * s
     q = muladd(muladd(muladd(muladd(_TANH_P[0], z, _TANH_P[1]), z, _TANH_P[2]), z, _TANH_P[3]), z, _TANH_P[4])
@@ -371,7 +376,7 @@ def _tanh_f64(a):
     key = order_key(m)
     x = _quiet_clamp(m, _D(0.625), _D(22), _D(0))  # inf and NaN computed as 0.625: replaced below
     e, n = _exp_reduced_f64(_D(2) * x)
-    large = _D(1) - _D(2) / (e * _pow2_f64(n) + _D(1))
+    large = _D(1) - _D(2) / (e * _pow2(n, e) + _D(1))
     s = _quiet_clamp(m, _D(2.0 ** -28), _D(0.625), _D(0))
     z = s * s
     p = muladd(muladd(_TANH_P_D[0], z, _TANH_P_D[1]), z, _TANH_P_D[2])
