@@ -258,7 +258,6 @@ def _from_bits(typingctx, b, like):
 # |r| <= ln(2)/2, then a polynomial in r; log: log(x) = n * ln(2) + log(m), m in [sqrt(1/2),
 # sqrt(2)), a polynomial in m - 1.
 _F = np.float32
-_INF = _F(np.inf)
 _LOG2E, _LN2_HI, _LN2_LO = _F(1.44269504088896341), _F(0.693359375), _F(-2.12194440e-4)
 _EXP_P = tuple(map(_F, (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
                         1.6666665459e-1, 5.0000001201e-1)))
@@ -350,17 +349,22 @@ def _tanh_f32(a):
     """np.tanh for float32, quiet as NumPy's: a polynomial below |a| = 0.625, 1 - 2 / (exp(2|a|) + 1)
     above it (|a| capped at 10, where tanh rounds to 1), and a itself below 2**-12."""
     m = np.abs(a)
-    key = order_key(m)
-    big = key >= order_key(_F(0.625))
     x = _quiet_clamp(m, _F(0.625), _F(10), _F(0))  # inf and NaN computed as 0.625: replaced below
     p, n = _exp_reduced(_F(2) * x)
-    large = _F(1) - _F(2) / (p * _pow2(n, p) + _F(1))
     s = _quiet_clamp(m, _F(2.0 ** -12), _F(0.625), _F(0))
     z = s * s
     q = muladd(muladd(muladd(muladd(_TANH_P[0], z, _TANH_P[1]), z, _TANH_P[2]), z, _TANH_P[3]), z, _TANH_P[4])
-    small = muladd(q * z, s, s)
-    tiny = key < order_key(_F(2.0 ** -12))
-    t = _select(big, _select(m == _INF, _F(1), large), _select(tiny, m, small))
+    return _tanh_joined(a, _F(1) - _F(2) / (p * _pow2(n, p) + _F(1)), muladd(q * z, s, s), _F(2.0 ** -12))
+
+
+@nb.njit(inline="always")
+def _tanh_joined(a, large, small, tiny):
+    """tanh(a) from ``large`` (computed for |a| >= 0.625) and ``small`` (for tiny <= |a| < 0.625):
+    |a| itself below ``tiny``, 1 for an infinite |a|, a NaN as it is, and a's sign."""
+    m = np.abs(a)
+    key = order_key(m)
+    t = _select(key >= order_key(wrap(0.625, a)), _select(m == wrap(np.inf, a), wrap(1, a), large),
+                _select(key < order_key(tiny), m, small))
     return _select(a != a, a, np.copysign(t, a))
 
 
@@ -373,18 +377,13 @@ def _tanh_f64(a):
     """np.tanh for float64, quiet as NumPy's: |a| capped at 22, where tanh rounds to 1, and a
     itself below 2**-28."""
     m = np.abs(a)
-    key = order_key(m)
     x = _quiet_clamp(m, _D(0.625), _D(22), _D(0))  # inf and NaN computed as 0.625: replaced below
     e, n = _exp_reduced_f64(_D(2) * x)
-    large = _D(1) - _D(2) / (e * _pow2(n, e) + _D(1))
     s = _quiet_clamp(m, _D(2.0 ** -28), _D(0.625), _D(0))
     z = s * s
     p = muladd(muladd(_TANH_P_D[0], z, _TANH_P_D[1]), z, _TANH_P_D[2])
     q = muladd(muladd(z + _TANH_Q_D[0], z, _TANH_Q_D[1]), z, _TANH_Q_D[2])
-    small = muladd(s * z, p / q, s)
-    t = _select(key >= order_key(_D(0.625)), _select(m == _D(np.inf), _D(1), large),
-                _select(key < order_key(_D(2.0 ** -28)), m, small))
-    return _select(a != a, a, np.copysign(t, a))
+    return _tanh_joined(a, _D(1) - _D(2) / (e * _pow2(n, e) + _D(1)), muladd(s * z, p / q, s), _D(2.0 ** -28))
 
 
 def _log_reduced(a):
@@ -455,34 +454,17 @@ def _log_f64(a):
     return _log_specials(a, n * _LN2_HI_D - ((half_f2 - muladd(s, half_f2 + r, n * _LN2_LO_D)) - f))
 
 
-def exp_lanes(a):
-    """np.exp, vectorisable (``_exp_f32``, ``_exp_f64``)."""
-    return np.exp(a)
+def _per_width(f32: Callable[..., Any], f64: Callable[..., Any]) -> Callable[..., Any]:
+    """A function that Numba compiles as ``f32`` for a float32 argument and as ``f64`` for a
+    float64 one (the only loop dtypes of exp, log and tanh)."""
+    def by_width(a):
+        """Compiled only: ``f32`` or ``f64`` by ``a``'s width."""
+    overload(by_width)(lambda a: f32 if a == nb.types.float32 else f64)
+    return by_width
 
 
-@overload(exp_lanes)
-def _exp_lanes_compiled(a):
-    return _exp_f32 if a == nb.types.float32 else _exp_f64
-
-
-def log_lanes(a):
-    """np.log, vectorisable (``_log_f32``, ``_log_f64``)."""
-    return np.log(a)
-
-
-@overload(log_lanes)
-def _log_lanes_compiled(a):
-    return _log_f32 if a == nb.types.float32 else _log_f64
-
-
-def tanh_lanes(a):
-    """np.tanh, vectorisable (``_tanh_f32``, ``_tanh_f64``)."""
-    return np.tanh(a)
-
-
-@overload(tanh_lanes)
-def _tanh_lanes_compiled(a):
-    return _tanh_f32 if a == nb.types.float32 else _tanh_f64
+_exp, _log, _tanh = (_per_width(_exp_f32, _exp_f64), _per_width(_log_f32, _log_f64),
+                     _per_width(_tanh_f32, _tanh_f64))
 
 
 def add(a, b): return a + b
@@ -508,13 +490,13 @@ def bitwise_xor(a, b): return a ^ b
 def invert(a): return a ^ wrap(-1, a)  # every bit flipped; for a bool, -1 is True: logical not
 def negative(a): return -a
 def abs(a): return np.abs(a)
-def exp(a): return exp_lanes(a)
-def log(a): return log_lanes(a)
+def exp(a): return _exp(a)
+def log(a): return _log(a)
 def sqrt(a): return np.sqrt(a)
 def square(a): return a * a
 
 
-def tanh(a): return tanh_lanes(a)
+def tanh(a): return _tanh(a)
 
 
 def relu(a): return a if order_key(a) > 0 or a != a else 0   # 0 is cast to the loop's dtype
@@ -662,5 +644,6 @@ class UfuncKernel:
         return result if out is not None else np.asarray(result)  # a 0-d result stays an array
 
 
-for _name, _fn in SCALAR_KERNELS.items():
-    register(_name, "cpu")(UfuncKernel(_fn))
+#: the registered kernel of each op (nn's fused kernels call some of them)
+KERNELS: dict[str, UfuncKernel] = {name: register(name, "cpu")(UfuncKernel(fn))
+                                   for name, fn in SCALAR_KERNELS.items()}

@@ -5,11 +5,11 @@ import numba as nb
 import numpy as np
 
 from ..dispatch import register
-from .elementwise import UfuncKernel, add_relu, exp, relu_mask
+from .elementwise import KERNELS, UfuncKernel, relu_mask
 from .reduce import row_max
 
 
-_add_relu, _relu_mask = UfuncKernel(add_relu), UfuncKernel(relu_mask)
+_add_relu, _exp, _relu_mask = KERNELS["add_relu"], KERNELS["exp"], UfuncKernel(relu_mask)
 
 
 @register("bias_relu", "cpu")
@@ -42,11 +42,10 @@ def bias_relu_backward(grad: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.
 
 
 # softmax runs in passes that LLVM vectorises: the row max (reduce's kernel), the subtraction,
-# exp (the elementwise op's ufunc), each row scaled by its sum. One fused loop, calling exp per
+# exp (the registered elementwise kernel), each row scaled by its sum. One fused loop, calling exp per
 # element and with an unvectorised max and sum, took 3.4x NumPy's composite on (1024, 1024)
 # float32; and a kernel here that called exp's helpers in elementwise.py would escape Numba's
 # disk cache, which does not see changes to other files.
-_exp = UfuncKernel(exp)
 
 
 @nb.njit(cache=True)

@@ -186,24 +186,27 @@ def mean(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray
         return (acc / count).astype(dtype, copy=False).reshape(_kept_shape(data, axes))
 
 
-def _extreme(data: np.ndarray, axes: tuple[int, ...], want_max: bool) -> tuple[np.ndarray, np.ndarray]:
-    x = _as_2d(data, axes)
-    values = np.empty(x.shape[0], dtype=data.dtype)
+def _extreme_2d(x: np.ndarray, want_max: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's first largest (or smallest) element of a 2-D array and its column."""
+    values = np.empty(x.shape[0], dtype=x.dtype)
     index = np.empty(x.shape[0], dtype=np.int64)
     if x.size:
         if x.strides[0] < x.strides[1]:
             _extreme_cols(x, want_max, values, index)
         else:
             _extreme_rows(x, want_max, x.dtype.kind == "f", values, index)
+    return values, index
+
+
+def _extreme(data: np.ndarray, axes: tuple[int, ...], want_max: bool) -> tuple[np.ndarray, np.ndarray]:
+    values, index = _extreme_2d(_as_2d(data, axes), want_max)
     shape = _kept_shape(data, axes)
     return values.reshape(shape), index.reshape(shape)
 
 
 def row_max(x: np.ndarray) -> np.ndarray:
-    """The max of each row of a non-empty 2-D array (NaN wins), for nn's softmax."""
-    values = np.empty(x.shape[0], dtype=x.dtype)
-    _extreme_rows(x, True, x.dtype.kind == "f", values, np.empty(x.shape[0], dtype=np.int64))
-    return values
+    """The max of each row of a 2-D array (NaN wins), for nn's softmax."""
+    return _extreme_2d(x, True)[0]
 
 
 def _pick(want_max: bool, part: int, data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
