@@ -99,6 +99,14 @@ class Array:
         from .manipulation import transpose
         return transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes or None)
 
+    def dot(self, other: "Array") -> "Array":
+        """``x.dot(y)`` is ``accel.dot(x, y)``, as NumPy's method."""
+        return _la.dot(self, other)
+
+    def clip(self, min: Any = None, max: Any = None) -> "Array":
+        """``x.clip(min, max)`` is ``accel.clip(x, min, max)``, as NumPy's method."""
+        return _ew.clip(self, min, max)
+
     def copy(self) -> "Array":
         """A copy on the same device (views share their buffer; a copy does not)."""
         return Array(self._data.copy(), self._device)
@@ -212,6 +220,8 @@ class Array:
             return key
         if isinstance(key, tuple) and all(isinstance(k, _BASIC_INDEX) for k in key):
             return key
+        if isinstance(key, (list, np.ndarray)):  # x[[0, 2]]: an index, sent to x's device as CuPy sends it
+            key = self._index_array(key)
         if isinstance(key, Array):
             if key._device != self._device:
                 raise ValueError(f"index array is on '{key._device}' but the array is on '{self._device}'")
@@ -229,7 +239,15 @@ class Array:
                 raise IndexError(f"index array has values out of bounds for axis 0 with size {n}")
             return key._data
         raise IndexError(f"unsupported index {key!r}: use integers, slices, None, ..., "
-                         "a 1-d integer Array or a boolean mask Array")
+                         "or one integer or boolean mask Array (or list)")
+
+    def _index_array(self, key: list | np.ndarray) -> "Array":
+        host = np.asarray(key)
+        if host.size == 0 and isinstance(key, list):  # x[[]] selects nothing (NumPy reads [] as float)
+            host = host.astype(np.int64)
+        if host.dtype.kind not in "iub":
+            raise IndexError(f"index arrays must have an integer or bool dtype, got {host.dtype}")
+        return _creation.asarray(host, device=self._device)
 
     def __getitem__(self, key: Any) -> "Array":
         key = self._key(key)
@@ -303,6 +321,7 @@ from . import elementwise as _ew  # noqa: E402  (the operators' front ends impor
 from . import linalg as _la  # noqa: E402
 from . import reduce as _red  # noqa: E402
 from . import interop as _interop  # noqa: E402
+from . import creation as _creation  # noqa: E402
 
 for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "any", "all"):  # help(x.sum) tells what accel.sum does
     getattr(Array, _name).__doc__ = f"``x.{_name}(...)`` is ``accel.{_name}(x, ...)``: {getattr(_red, _name).__doc__}"

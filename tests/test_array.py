@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pytest
 from hypothesis import example, given, strategies as st
+from hypothesis.extra import numpy as hnp
 
 import accel
 from conftest import GPU, host
@@ -121,6 +122,37 @@ def test_indexing_like_numpy(device):
         x[accel.asarray([6], device=device)]
     with pytest.raises(IndexError):
         x[10]
+
+
+@given(data=st.data())
+def test_list_and_numpy_indices_like_numpy(device, data):
+    """A list or NumPy array as the index is sent to the array's device, as CuPy does, and
+    selects what NumPy selects; so is an assignment through it."""
+    a = data.draw(arrays("float32", data.draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5))))
+    n = a.shape[0]
+    key = data.draw(st.one_of(
+        st.lists(st.integers(-n, n - 1), max_size=6),
+        st.lists(st.booleans(), min_size=n, max_size=n),
+        st.lists(st.integers(-n, n - 1), max_size=6).map(lambda k: np.array(k, np.int32)),
+        st.lists(st.booleans(), min_size=n, max_size=n).map(np.array),
+        st.lists(st.lists(st.integers(0, n - 1), min_size=2, max_size=2), min_size=1, max_size=3)))
+    x = accel.asarray(a, device=device)
+    want = a[key]
+    got = x[key]
+    assert got.device == x.device and got.dtype == want.dtype
+    np.testing.assert_array_equal(host(got), want)
+    x[key] = 7.0
+    a[key] = 7.0
+    np.testing.assert_array_equal(host(x), a)
+
+
+def test_bad_list_and_numpy_indices(device):
+    x = accel.ones((4, 3), device=device)
+    for key, error in [([0.5], "integer or bool dtype, got float64"), (np.float32([1]), "got float32"),
+                       ([4], "out of bounds for axis 0 with size 4"), ([True, False], r"boolean index of shape \(2,\)"),
+                       ((0, [1]), "unsupported index")]:
+        with pytest.raises(IndexError, match=error):
+            x[key]
 
 
 def test_integer_index_is_a_0d_view(device):

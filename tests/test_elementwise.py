@@ -455,6 +455,7 @@ def test_clip_matches_numpy(device, data, dt):
         return
     check("clip", accel.clip(on(a), *map(on, lo_hi)), want)
     check("np.clip", np.clip(on(a), *map(on, lo_hi)), want)
+    check("x.clip", on(a).clip(*map(on, lo_hi)), want)
 
 
 def test_clip_needs_a_bound(device):

@@ -45,7 +45,9 @@ def test_dot_follows_the_seed_rules(device, data, dt):
     a = data.draw(arrays(dt, lead + (d,), bound=10))
     for sb in [(d,), (d, data.draw(st.integers(1, 4)))]:
         b = data.draw(arrays(dt, sb, bound=10))
-        check(accel.dot(accel.asarray(a, device=device), accel.asarray(b, device=device)), np.dot(a, b))
+        x, y = accel.asarray(a, device=device), accel.asarray(b, device=device)
+        check(accel.dot(x, y), np.dot(a, b))
+        check(x.dot(y), a.dot(b))
 
 
 def test_dot_seed_shapes(device):
