@@ -1,6 +1,6 @@
 """Reductions: a full sum of 2**24, the bias gradient's column sum, argmax over classes, and
-max/argmin of a (1024, 1024) along its rows and down its columns; all (every element read)
-and any down the columns of one."""
+max/argmax/argmin of a (1024, 1024) along its rows and down its columns; all (every element
+read) and any down the columns of one."""
 from __future__ import annotations
 
 import accel
@@ -9,7 +9,8 @@ from .common import DEVICES, data, require, sync, xp
 
 CASES = {"sum 2**24": ((2 ** 24,), "sum", None), "sum axis 0 (128,512)": ((128, 512), "sum", 0),
          "max axis 1 (128,512)": ((128, 512), "max", 1), "argmax axis 1 (128,10)": ((128, 10), "argmax", 1),
-         "max axis 1 (1024,1024)": ((1024, 1024), "max", 1), "argmin axis 0 (1024,1024)": ((1024, 1024), "argmin", 0),
+         "max axis 1 (1024,1024)": ((1024, 1024), "max", 1), "argmax axis 1 (1024,1024)": ((1024, 1024), "argmax", 1),
+         "max axis 0 (1024,1024)": ((1024, 1024), "max", 0), "argmin axis 0 (1024,1024)": ((1024, 1024), "argmin", 0),
          "all (1024,1024)": ((1024, 1024), "all", None), "any axis 0 (1024,1024)": ((1024, 1024), "any", 0)}
 
 

@@ -99,6 +99,18 @@ def test_extremes_and_their_indices_match_numpy(device, dt, shape):
             np.testing.assert_array_equal(host(got), want, err_msg=f"{op} axis={axis}")
 
 
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_extremes_of_zeros_keep_their_sign(device, dt):
+    """Rows of one signed zero give that zero, as NumPy's max and min do (accel finds a row's
+    extreme through an order key that -0.0 and +0.0 share)."""
+    a = np.array([[-0.0] * 300, [0.0] * 300, [-1.0] * 299 + [-0.0]], dt)
+    x = accel.asarray(a, device=device)
+    for op in ("max", "min"):
+        want = getattr(np, op)(a, axis=1)
+        np.testing.assert_array_equal(np.signbit(host(getattr(accel, op)(x, axis=1))), np.signbit(want), err_msg=op)
+        assert np.signbit(host(getattr(accel, op)(x[0]))) and not np.signbit(host(getattr(accel, op)(x[1])))
+
+
 @pytest.mark.parametrize("shape, axis", [((0,), None), ((0, 3), 0), ((0, 3), 1), ((3, 0), 0), ((2, 0, 3), (0, 1))])
 def test_mean_of_empty_warns_as_numpy(device, shape, axis):
     def mean_and_warnings(fn):

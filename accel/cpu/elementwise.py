@@ -67,6 +67,26 @@ def _order_key_compiled(x):
     return lambda x: x
 
 
+def from_order_key(key, like):
+    """The number of ``like``'s type whose ``order_key`` is ``key`` (for floats the key map is its
+    own inverse on the bits; a zero key gives +0.0)."""
+    return key
+
+
+@intrinsic
+def _key_of_bits(typingctx, bits):
+    if not isinstance(bits, nb.types.Integer):
+        return None
+    return bits(bits), lambda context, builder, signature, args: _ir_key(builder, args[0])
+
+
+@overload(from_order_key)
+def _from_order_key_compiled(key, like):
+    if isinstance(like, nb.types.Float):
+        return lambda key, like: _from_bits(_key_of_bits(key), like)
+    return lambda key, like: key
+
+
 @intrinsic
 def strict_divide(typingctx, x, y):
     """``x / y`` for two floats of one type, with its floating-point flags guaranteed: LLVM's

@@ -16,7 +16,7 @@ import numba as nb
 import numpy as np
 
 from ..dispatch import register
-from .elementwise import order_key
+from .elementwise import from_order_key, order_key
 
 _FAST = {"reassoc"}  # lets LLVM vectorise sums without giving up NaN/inf semantics
 
@@ -38,14 +38,16 @@ def _sum_cols(x, acc):
 
 
 @nb.njit(cache=True)
-def _extreme_rows(x, want_max, scan, values, index):
-    """Per row, the first largest (or smallest) element and its column; NaN wins, as in NumPy.
+def _extreme_rows(x, want_max, want_index, scan, values, index):
+    """Per row, the first largest (or smallest) element and, where ``want_index``, its column;
+    NaN wins, as in NumPy.
 
     A pass that LLVM vectorises finds the extreme of each element's integer order key (float
-    compares do not vectorise into a running max; integer ones do) and counts NaNs. The first
-    column holding it (or the first NaN) then comes from a second vectorised pass over the
-    whole row where ``scan`` (floats: recomputing their keys one by one costs more), else from
-    a search that stops there.
+    compares do not vectorise into a running max; integer ones do) and counts NaNs. Without
+    NaNs that key is the value (max and min stop there; a zero key, which -0.0 and +0.0 share,
+    reads the row's own zero). The first column holding it (or the first NaN) then comes from
+    a second vectorised pass over the whole row where ``scan`` (floats: recomputing their keys
+    one by one costs more), else from a search that stops there.
     """
     n = x.shape[1]
     for i in range(x.shape[0]):
@@ -61,14 +63,18 @@ def _extreme_rows(x, want_max, scan, values, index):
                 v = x[i, j]
                 nans += v != v
                 best = min(best, order_key(v))
+        if not (want_index or nans or best == 0):
+            values[i] = from_order_key(best, x[i, 0])
+            continue
         k = n
         if nans:
             for j in range(n):
                 v = x[i, j]
                 k = min(k, j if v != v else n)
-        elif scan:
+        elif scan:  # a float compare with the value costs less than each element's key
+            value = from_order_key(best, x[i, 0])
             for j in range(n):
-                k = min(k, j if order_key(x[i, j]) == best else n)
+                k = min(k, j if x[i, j] == value else n)
         else:
             k = 0
             while order_key(x[i, k]) != best:
@@ -78,7 +84,7 @@ def _extreme_rows(x, want_max, scan, values, index):
 
 
 @nb.njit(cache=True)
-def _extreme_cols(x, want_max, values, index):
+def _extreme_cols(x, want_max, want_index, values, index):
     """``_extreme_rows`` where the rows are the fast axis: each column updates every row's
     running extreme at once (a vectorisable select); a row's first NaN sticks."""
     for i in range(x.shape[0]):
@@ -89,7 +95,8 @@ def _extreme_cols(x, want_max, values, index):
             v, b = x[i, j], values[i]
             take = ((v > b) if want_max else (v < b)) or (v != v and b == b)
             values[i] = v if take else b
-            index[i] = j if take else index[i]
+            if want_index:  # loop-invariant: LLVM unswitches it, and max/min store no index
+                index[i] = j if take else index[i]
 
 
 #: any/all read rows in blocks this long, and stop after the first block that settles the answer
@@ -186,33 +193,28 @@ def mean(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray
         return (acc / count).astype(dtype, copy=False).reshape(_kept_shape(data, axes))
 
 
-def _extreme_2d(x: np.ndarray, want_max: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's first largest (or smallest) element of a 2-D array and its column."""
+def _extreme_2d(x: np.ndarray, want_max: bool, want_index: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's first largest (or smallest) element of a 2-D array and, where ``want_index``,
+    its column (else the second array holds nothing to read)."""
     values = np.empty(x.shape[0], dtype=x.dtype)
     index = np.empty(x.shape[0], dtype=np.int64)
     if x.size:
         if x.strides[0] < x.strides[1]:
-            _extreme_cols(x, want_max, values, index)
+            _extreme_cols(x, want_max, want_index, values, index)
         else:
-            _extreme_rows(x, want_max, x.dtype.kind == "f", values, index)
+            _extreme_rows(x, want_max, want_index, x.dtype.kind == "f", values, index)
     return values, index
-
-
-def _extreme(data: np.ndarray, axes: tuple[int, ...], want_max: bool) -> tuple[np.ndarray, np.ndarray]:
-    values, index = _extreme_2d(_as_2d(data, axes), want_max)
-    shape = _kept_shape(data, axes)
-    return values.reshape(shape), index.reshape(shape)
 
 
 def row_max(x: np.ndarray) -> np.ndarray:
     """The max of each row of a 2-D array (NaN wins), for nn's softmax."""
-    return _extreme_2d(x, True)[0]
+    return _extreme_2d(x, True, False)[0]
 
 
 def _pick(want_max: bool, part: int, data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     if part == 0 and data.dtype == np.bool_:  # the max of bools is their any, the min their all
         return _truth(not want_max, data, axes, dtype)
-    return _extreme(data, axes, want_max)[part]
+    return _extreme_2d(_as_2d(data, axes), want_max, part == 1)[part].reshape(_kept_shape(data, axes))
 
 
 # max, min, argmax, argmin: one kernel, which returns values (part 0) and indices (part 1)
