@@ -14,7 +14,7 @@ import numpy as np
 from . import dtypes as _dt
 from .devices import Device, DeviceLike, backend, resolve
 
-_BASIC_INDEX = (int, slice, type(None), type(Ellipsis))
+_BASIC_INDEX = (int, np.integer, slice, type(None), type(Ellipsis))
 
 
 class Array:
@@ -218,8 +218,12 @@ class Array:
         """The backend index for ``key``: basic indices pass through, integer arrays are checked."""
         if isinstance(key, _BASIC_INDEX):
             return key
-        if isinstance(key, tuple) and all(isinstance(k, _BASIC_INDEX) for k in key):
-            return key
+        if isinstance(key, tuple):
+            for k in key:
+                if not isinstance(k, _BASIC_INDEX):
+                    break
+            else:
+                return key
         if isinstance(key, (list, np.ndarray)):  # x[[0, 2]]: an index, sent to x's device as CuPy sends it
             key = self._index_array(key)
         if isinstance(key, Array):
@@ -257,21 +261,13 @@ class Array:
         return Array(data, self._device)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        arrays = isinstance(value, Array) or isinstance(key, Array)
         if isinstance(value, Array):
             if value._device != self._device:
                 raise ValueError(f"cannot assign an array on '{value._device}' into one on '{self._device}'")
             value = value._data
         elif not isinstance(value, (int, float, bool, np.generic)):
             raise TypeError(f"can only assign Arrays or scalars, not {type(value).__name__}")
-        key = self._key(key)
-        if arrays:
-            # NumPy reads a value or index that overlaps the target as if copied first (x[1:] = x[:-1]);
-            # CuPy does not (a cudaMemcpy or a scatter kernel over the shared memory), so copy them here
-            xp = backend(self._device).xp
-            value, key = (x.copy() if isinstance(x, xp.ndarray) and xp.may_share_memory(self._data, x) else x
-                          for x in (value, key))
-        self._data[key] = value
+        backend(self._device).setitem(self._data, self._key(key), value)
 
     # -- operators ----------------------------------------------------------
     def __add__(self, other): return _ew.binary("add", self, other)

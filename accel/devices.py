@@ -136,6 +136,12 @@ def default_device(device: DeviceLike) -> Iterator[Device]:
         _default.pop()
 
 
+_BACKENDS: dict[str, ModuleType] = {}
+
+
 def backend(device: Device) -> ModuleType:
     """The backend package (``accel.cpu`` or ``accel.gpu``) that runs ``device``'s kernels."""
-    return importlib.import_module(f"accel.{device.kind}")
+    module = _BACKENDS.get(device.kind)
+    if module is None:  # imported on first use (import_module costs microseconds even then)
+        module = _BACKENDS[device.kind] = importlib.import_module(f"accel.{device.kind}")
+    return module

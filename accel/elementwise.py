@@ -91,17 +91,22 @@ def apply(op: str, *args: Operand, out: Array | None = None) -> Array:
     if out is None and type(args[0]) is Array:
         if len(args) == 2:
             return binary(op, args[0], args[1])
-        if len(args) == 1 and args[0]._data.ndim:
+        if len(args) == 1:
             a = args[0]._data
             plan = _PLANS.get((op, args[0]._device.kind, a.dtype))
             if plan is not None:
-                return Array(plan(a), args[0]._device)
+                return Array(_array(plan(a)), args[0]._device)
     elif out is None and len(args) == 2 and type(args[1]) is Array and type(args[0]) in NUMBERS:
         b = args[1]._data  # 1.0 - x: a number first
-        plan = _PLANS.get((op, args[1]._device.kind, type(args[0]), b.dtype)) if b.ndim else None
+        plan = _PLANS.get((op, args[1]._device.kind, type(args[0]), b.dtype))
         if plan is not None:
             return Array(plan(args[0], b), args[1]._device)
     return _apply(op, args, out)
+
+
+def _array(result: Any) -> Any:
+    """A plan's result as an array: a CPU ufunc given only 0-d arrays returns a NumPy scalar."""
+    return np.asarray(result) if isinstance(result, np.generic) else result
 
 
 def binary(op: str, x1: Array, x2: Operand, in_place: bool = False) -> Array:
@@ -110,15 +115,16 @@ def binary(op: str, x1: Array, x2: Operand, in_place: bool = False) -> Array:
     a, plans, plan = x1._data, _IN_PLACE if in_place else _PLANS, None
     if type(x2) is Array and x2._device is x1._device:
         b = x2._data
-        if a.ndim and b.ndim and (a.shape == b.shape or broadcast_shapes(op, a.shape, b.shape) == a.shape
-                                  or not in_place):
+        # not a 0-d array with a larger one: the full path spreads it (see cpu.elementwise.spread_scalars)
+        if a.shape == b.shape or (a.ndim and b.ndim and (broadcast_shapes(op, a.shape, b.shape) == a.shape
+                                                         or not in_place)):
             plan = plans.get((op, x1._device.kind, a.dtype, b.dtype))
-    elif type(x2) in NUMBERS and a.ndim:  # x * 0.5: the scalar's type is all that counts
+    elif type(x2) in NUMBERS:  # x * 0.5: the scalar's type is all that counts
         b, plan = x2, plans.get((op, x1._device.kind, a.dtype, type(x2)))
     if plan is None:
         return _apply(op, (x1, x2), x1 if in_place else None)
     result = plan(a, b)
-    return x1 if in_place else Array(result, x1._device)
+    return x1 if in_place else Array(_array(result), x1._device)
 
 
 def _apply(op: str, args: tuple, out: Array | None) -> Array:

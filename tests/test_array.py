@@ -94,7 +94,8 @@ def test_seeded_random_is_reproducible_and_device_independent(device):
 def test_indexing_like_numpy(device):
     a = np.arange(2 * 28 * 28 * 3).reshape(6, 28, 28) % 251
     x = accel.asarray(a, device=device)
-    for key in [3, -1, slice(1, 4), (slice(None), slice(7, -7), slice(7, -7)), (Ellipsis, 0), (None, 2, slice(None, None, -3))]:
+    for key in [3, -1, slice(1, 4), (slice(None), slice(7, -7), slice(7, -7)), (Ellipsis, 0), (None, 2, slice(None, None, -3)),
+                np.int64(3), (np.int32(-1), slice(2, None), np.uint8(5))]:  # NumPy's integers index as ints do
         np.testing.assert_array_equal(host(x[key]), a[key])
     n = 1
     np.testing.assert_array_equal(host(x[2 * n: 2 * (n + 1)]), a[2:4])

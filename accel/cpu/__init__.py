@@ -31,4 +31,10 @@ def synchronize() -> None:
     """CPU kernels finish before they return; nothing to wait for."""
 
 
+def setitem(data: np.ndarray, key: Any, value: Any) -> None:
+    """``data[key] = value``; NumPy itself reads a value or index that overlaps the target as if
+    copied first."""
+    data[key] = value
+
+
 from . import elementwise, linalg, nn, reduce  # noqa: E402,F401  (registers the kernels)

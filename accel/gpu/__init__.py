@@ -44,6 +44,15 @@ def synchronize() -> None:
     cupy().cuda.get_current_stream().synchronize()
 
 
+def setitem(data: Any, key: Any, value: Any) -> None:
+    """``data[key] = value`` as NumPy does it: NumPy reads a value or index that overlaps the target
+    (``x[1:] = x[:-1]``) as if copied first; CuPy does not (a cudaMemcpy or a scatter kernel over
+    the shared memory), so such operands are copied here."""
+    cp = cupy()
+    value, key = (x.copy() if isinstance(x, cp.ndarray) and cp.may_share_memory(data, x) else x for x in (value, key))
+    data[key] = value
+
+
 def register(op: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a GPU kernel for ``op``; it runs on the GPU that holds its first array."""
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
