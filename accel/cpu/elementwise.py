@@ -643,8 +643,8 @@ class UfuncKernel:
 
     def specialize(self, dtypes: tuple[np.dtype, ...], in_place: bool = False) -> Callable[..., Any]:
         """The ufunc (warning at the caller's line where it can warn), for the front end's
-        shortcut (which never passes 0-d inputs); ``in_place``, a function of (a, b) computing
-        into a."""
+        shortcut (0-d inputs only give a NumPy scalar, which it makes a 0-d array again);
+        ``in_place``, a function of (a, b) computing into a."""
         ufunc = self.ufuncs.get(dtypes)
         if ufunc is None:
             ufunc = compiled_ufunc(self.fn, dtypes)

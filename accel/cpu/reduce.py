@@ -46,8 +46,9 @@ def _extreme_rows(x, want_max, want_index, scan, values, index):
     compares do not vectorise into a running max; integer ones do) and counts NaNs. Without
     NaNs that key is the value (max and min stop there; a zero key, which -0.0 and +0.0 share,
     reads the row's own zero). The first column holding it (or the first NaN) then comes from
-    a second vectorised pass over the whole row where ``scan`` (floats: recomputing their keys
-    one by one costs more), else from a search that stops there.
+    a second vectorised pass over the whole row where ``scan`` (floats, compared with the
+    value: recomputing their keys one by one in a search costs more), else from a search that
+    stops there.
     """
     n = x.shape[1]
     for i in range(x.shape[0]):
