@@ -603,6 +603,27 @@ def test_repeated_calls_with_a_scalar_match_numpy(device, dt, scalar):
                 check(name, op(x, ours), want)
 
 
+@pytest.mark.parametrize("dt", ["float32", "int64"])
+def test_repeated_ops_on_0d_arrays_give_writable_0d_arrays(device, dt):
+    """Ops on 0-d Arrays (``x[i, j]`` in Deep Learning with Python's naive loops) take a shortcut
+    from their second call: each still gives NumPy's value in a 0-d Array, one that can be
+    written (``z += w``, ``z[()] = 1``) as a NumPy 0-d array can."""
+    a = dense(dt, (3, 4), seed=4, bound=9)
+    x = accel.asarray(a, device=device)
+    ops = {"add": lambda v, w: v + w, "multiply by a number": lambda v, w: v * 2, "number first": lambda v, w: 3 - v,
+           "negative": lambda v, w: -v, "maximum": lambda v, w: accel.maximum(v, w) if isinstance(v, accel.Array)
+           else np.maximum(v, w), "greater": lambda v, w: v > w}
+    for _, (name, op) in itertools.product(range(3), ops.items()):
+        want = np.asarray(op(a[0, 1], a[2, 3]))
+        z = op(x[0, 1], x[2, 3])
+        check(name, z, want)
+        z[()] = 1
+        if z.dtype != np.bool_:
+            z += x[1, 1]
+        np.testing.assert_array_equal(host(z), (1 if z.dtype == np.bool_ else 1 + a[1, 1]), err_msg=name)
+    np.testing.assert_array_equal(host(x), a)  # the results were new arrays
+
+
 @pytest.mark.parametrize("shape", [(4, 6), (64, 96)])  # the CPU computes 4096 elements or more apart, then copies
 @pytest.mark.parametrize("dt", DTYPES)
 def test_repeated_in_place_operators_match_numpy(device, dt, shape):
