@@ -17,7 +17,7 @@ from .manipulation import (concatenate, expand_dims, flatten, permute_dims, rave
                            transpose)
 from .nn import (bias_relu, bias_relu_backward, relu_backward, sgd_update, softmax,
                  softmax_backward, softmax_cross_entropy)
-from .reduce import all, any, argmax, argmin, max, mean, min, sum
+from .reduce import all, any, argmax, argmin, max, mean, min, std, sum, var
 
 
 def synchronize(device: "str | Device | None" = None) -> None:

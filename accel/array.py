@@ -195,6 +195,12 @@ class Array:
     def mean(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
         return _red.mean(self, axis, keepdims)
 
+    def var(self, axis: _red.Axis = None, keepdims: bool = False, ddof: int | float = 0) -> "Array":
+        return _red.var(self, axis, keepdims, ddof)
+
+    def std(self, axis: _red.Axis = None, keepdims: bool = False, ddof: int | float = 0) -> "Array":
+        return _red.std(self, axis, keepdims, ddof)
+
     def max(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
         return _red.max(self, axis, keepdims)
 
@@ -319,5 +325,5 @@ from . import reduce as _red  # noqa: E402
 from . import interop as _interop  # noqa: E402
 from . import creation as _creation  # noqa: E402
 
-for _name in ("sum", "mean", "max", "min", "argmax", "argmin", "any", "all"):  # help(x.sum) tells what accel.sum does
+for _name in ("sum", "mean", "var", "std", "max", "min", "argmax", "argmin", "any", "all"):  # help(x.sum) tells what accel.sum does
     getattr(Array, _name).__doc__ = f"``x.{_name}(...)`` is ``accel.{_name}(x, ...)``: {getattr(_red, _name).__doc__}"

@@ -46,7 +46,7 @@ def size(a: Array, axis: int | None = None) -> int:
 #: NumPy function -> the accel function that takes the same leading arguments (np.shape, np.ndim
 #: and np.size read no data, so they work on any device)
 FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
-    np.sum: reduce.sum, np.mean: reduce.mean, np.max: reduce.max, np.amax: reduce.max,
+    np.sum: reduce.sum, np.mean: reduce.mean, np.var: reduce.var, np.std: reduce.std, np.max: reduce.max, np.amax: reduce.max,
     np.min: reduce.min, np.amin: reduce.min, np.argmax: reduce.argmax, np.argmin: reduce.argmin,
     np.any: reduce.any, np.all: reduce.all,
     np.dot: linalg.dot, np.tensordot: linalg.tensordot, np.transpose: manipulation.transpose,

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max, min, argmax, argmin, any, all over any axes, NumPy's semantics.
+"""Reductions: sum, mean, var, std, max, min, argmax, argmin, any, all over any axes, NumPy's semantics.
 
 The front end normalises ``axis``, picks the result dtype and handles
 ``keepdims``; a backend kernel receives the buffer, the sorted axes to reduce
@@ -6,6 +6,7 @@ and the result dtype, and returns the reduced buffer (kept axes only).
 """
 from __future__ import annotations
 
+import builtins
 import math
 import warnings
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .array import Array
+from . import elementwise as _ew
 from .callers import callers_level
 from .dispatch import Axis, kernel, normalize_axes
 
@@ -56,6 +58,28 @@ def sum(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
 def mean(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
     """Arithmetic mean over ``axis``; integer inputs give float64. Empty gives NaN."""
     return _reduce("mean", x, axis, keepdims)
+
+
+def var(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float = 0) -> Array:
+    """Variance over ``axis``: the squared deviations from the mean, summed and divided by
+    N - ``ddof`` (NumPy's rule; ``ddof=1`` for the sample variance). Integers give float64. A
+    divisor of 0 or less warns, as in NumPy, and gives inf or NaN."""
+    _check_array("var", x)
+    if isinstance(ddof, bool) or not isinstance(ddof, (int, float, np.integer, np.floating)):
+        raise TypeError(f"var: ddof must be a number, not {type(ddof).__name__}")
+    axes = normalize_axes("var", x.ndim, axis)
+    divisor = builtins.max(math.prod(x.shape[a] for a in axes) - float(ddof), 0.0)  # a Python float keeps x's float dtype
+    if divisor <= 0:
+        warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=callers_level())  # NumPy's words
+    deviations = x - mean(x, axes, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):  # warned above
+        return sum(_ew.square(deviations), axes, keepdims) / divisor
+
+
+def std(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float = 0) -> Array:
+    """Standard deviation over ``axis``: the square root of ``var`` (same ``ddof`` rule)."""
+    _check_array("std", x)
+    return _ew.sqrt(var(x, axis, keepdims, ddof))
 
 
 def max(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:

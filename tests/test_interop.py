@@ -56,6 +56,7 @@ def test_numpy_functions_run_accels_op(device, data, dt):
         (np.max, (x,), {"axis": (0, 2)}, (a,)), (np.amax, (x,), {}, (a,)), (np.min, (x, -1), {}, (a,)),
         (np.amin, (x,), {}, (a,)), (np.argmax, (x,), {"axis": 1}, (a,)), (np.argmin, (x, 2), {}, (a,)),
         (np.any, (x,), {"axis": 0}, (a,)), (np.all, (x,), {}, (a,)),
+        (np.var, (x,), {"axis": 1, "ddof": 1}, (a,)), (np.std, (x, (0, 2)), {"keepdims": True}, (a,)),
         (np.dot, (x, y), {}, (a, b)), (np.tensordot, (x, y), {"axes": 1}, (a, b)),
         (np.transpose, (x,), {}, (a,)), (np.transpose, (x, (1, 0, 2)), {}, (a,)),
         (np.reshape, (x, (4, -1)), {}, (a,)), (np.where, (cond, x, 0), {}, (c, a, 0)),

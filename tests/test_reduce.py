@@ -50,6 +50,38 @@ def test_reductions_match_numpy(device, op, data, dt, keepdims):
         np.testing.assert_array_equal(host(got), want)
 
 
+@pytest.mark.parametrize("op", ["var", "std"])
+@given(data=st.data(), dt=st.sampled_from(DTYPES), keepdims=st.booleans(),
+       ddof=st.sampled_from([0, 1, 2.5, np.int64(3), np.float64(0.5)]))
+def test_var_and_std_match_numpy(device, op, data, dt, keepdims, ddof):
+    """NumPy's values and dtypes (integers and bools give float64, a NumPy ddof changes no dtype),
+    and its warning where N - ddof <= 0."""
+    a = data.draw(arrays(dt, data.draw(shapes(max_dims=3, max_side=6))))
+    axis = data.draw(axes_for(a.ndim))
+    with warnings.catch_warnings(record=True) as theirs, np.errstate(all="ignore"):
+        warnings.simplefilter("always")
+        want = np.asarray(getattr(np, op)(a, axis=axis, keepdims=keepdims, ddof=ddof))
+    with warnings.catch_warnings(record=True) as ours:
+        warnings.simplefilter("always")
+        got = getattr(accel, op)(accel.asarray(a, device=device), axis=axis, keepdims=keepdims, ddof=ddof)
+    assert got.shape == want.shape and got.dtype == want.dtype, (got.shape, got.dtype, want.shape, want.dtype)
+    tol = 1e-4 if want.dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(host(got), want, rtol=tol, atol=tol, equal_nan=True)
+    dof = [w for w in theirs if "Degrees of freedom <= 0 for slice" in str(w.message)]
+    assert len(dof) == len([w for w in ours if "Degrees of freedom <= 0 for slice" in str(w.message)])
+
+
+def test_var_and_std_methods_and_numpy_functions(device):
+    a = dense("float32", (6, 5), seed=3)
+    x = accel.asarray(a, device=device)
+    np.testing.assert_allclose(host(x.var(axis=0, ddof=1)), a.var(axis=0, ddof=1), rtol=1e-5)
+    np.testing.assert_allclose(host(x.std(1, True)), a.std(1, keepdims=True), rtol=1e-5)
+    np.testing.assert_allclose(host(np.std(x, axis=(0, 1))), np.std(a), rtol=1e-5)
+    assert isinstance(np.var(x, ddof=1), accel.Array)
+    with pytest.raises(TypeError, match="var: ddof must be a number, not str"):
+        accel.var(x, ddof="1")
+
+
 @pytest.mark.parametrize("op", ["argmax", "argmin"])
 @given(data=st.data(), dt=st.sampled_from(DTYPES), keepdims=st.booleans())
 def test_argreductions_match_numpy(device, op, data, dt, keepdims):
