@@ -1,6 +1,6 @@
 """Reductions: a full sum of 2**24, the bias gradient's column sum, argmax over classes, and
-max/argmax/argmin of a (1024, 1024) along its rows and down its columns; all (every element
-read) and any down the columns of one."""
+max/argmax/argmin of a (1024, 1024) along its rows and down its columns, its variance down the
+columns; all (every element read) and any down the columns of one."""
 from __future__ import annotations
 
 import accel
@@ -11,7 +11,7 @@ CASES = {"sum 2**24": ((2 ** 24,), "sum", None), "sum axis 0 (128,512)": ((128, 
          "max axis 1 (128,512)": ((128, 512), "max", 1), "argmax axis 1 (128,10)": ((128, 10), "argmax", 1),
          "max axis 1 (1024,1024)": ((1024, 1024), "max", 1), "argmax axis 1 (1024,1024)": ((1024, 1024), "argmax", 1),
          "max axis 0 (1024,1024)": ((1024, 1024), "max", 0), "argmin axis 0 (1024,1024)": ((1024, 1024), "argmin", 0),
-         "all (1024,1024)": ((1024, 1024), "all", None), "any axis 0 (1024,1024)": ((1024, 1024), "any", 0)}
+         "var axis 0 (1024,1024)": ((1024, 1024), "var", 0), "all (1024,1024)": ((1024, 1024), "all", None), "any axis 0 (1024,1024)": ((1024, 1024), "any", 0)}
 
 
 class Reduce:
