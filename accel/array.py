@@ -221,35 +221,55 @@ class Array:
 
     # -- indexing -----------------------------------------------------------
     def _key(self, key: Any) -> Any:
-        """The backend index for ``key``: basic indices pass through, integer arrays are checked."""
+        """The backend index for ``key``: basic indices pass through; lists and NumPy arrays go to
+        this device as index Arrays (as CuPy sends them), and every index Array is checked against
+        the axes it indexes (a GPU does not check bounds)."""
         if isinstance(key, _BASIC_INDEX):
             return key
-        if isinstance(key, tuple):
-            for k in key:
-                if not isinstance(k, _BASIC_INDEX):
-                    break
-            else:
-                return key
-        if isinstance(key, (list, np.ndarray)):  # x[[0, 2]]: an index, sent to x's device as CuPy sends it
-            key = self._index_array(key)
-        if isinstance(key, Array):
-            if key._device != self._device:
-                raise ValueError(f"index array is on '{key._device}' but the array is on '{self._device}'")
-            if key.dtype == _dt.bool_:  # a mask over the leading axes, as NumPy's x[x > 0]
-                if key.shape != self.shape[:key.ndim]:
-                    raise IndexError(f"boolean index of shape {key.shape} does not match the array's "
-                                     f"leading axes {self.shape[:key.ndim]} (shape {self.shape})")
-                return key._data
-            if key.dtype.kind not in "iu":
-                raise IndexError(f"index arrays must have an integer or bool dtype, got {key.dtype}")
-            if self.ndim == 0:
-                raise IndexError("a 0-d array cannot be indexed by an array")
-            n = self.shape[0]
-            if key.size and (int(key._data.min()) < -n or int(key._data.max()) >= n):
-                raise IndexError(f"index array has values out of bounds for axis 0 with size {n}")
-            return key._data
-        raise IndexError(f"unsupported index {key!r}: use integers, slices, None, ..., "
-                         "or one integer or boolean mask Array (or list)")
+        if not isinstance(key, tuple):
+            return self._advanced((key,))[0]
+        for k in key:
+            if not isinstance(k, _BASIC_INDEX):
+                return self._advanced(key)
+        return key
+
+    def _advanced(self, key: tuple) -> tuple:
+        parts = [self._index_array(k) if isinstance(k, (list, np.ndarray)) else k for k in key]
+        for k in parts:
+            if not isinstance(k, (Array, *_BASIC_INDEX)):
+                raise IndexError(f"unsupported index {k!r}: use integers, slices, None, ..., integer or "
+                                 "boolean mask Arrays (or lists)")
+        # the axes each part indexes: a mask its ndim, an integer, slice or index array one, None none
+        spans = [k.ndim if isinstance(k, Array) and k.dtype == _dt.bool_ else 0 if k is None or k is Ellipsis else 1
+                 for k in parts]
+        axis, checked = 0, []
+        for k, span in zip(parts, spans):
+            if k is Ellipsis:
+                axis += self.ndim - sum(spans)
+            elif isinstance(k, Array):
+                self._check_index(k, axis)
+                k = k._data
+            axis += span
+            checked.append(k)
+        return tuple(checked)
+
+    def _check_index(self, key: "Array", axis: int) -> None:
+        """An index Array used at ``axis``: on this device, an integer or bool dtype, within bounds."""
+        if key._device != self._device:
+            raise ValueError(f"index array is on '{key._device}' but the array is on '{self._device}'")
+        if key.dtype == _dt.bool_:  # a mask over the axes from ``axis``, as NumPy's x[x > 0]
+            if key.shape != self.shape[axis:axis + key.ndim]:
+                where = "leading axes" if axis == 0 else f"axes from {axis}"
+                raise IndexError(f"boolean index of shape {key.shape} does not match the array's "
+                                 f"{where} {self.shape[axis:axis + key.ndim]} (shape {self.shape})")
+            return
+        if key.dtype.kind not in "iu":
+            raise IndexError(f"index arrays must have an integer or bool dtype, got {key.dtype}")
+        if axis >= self.ndim:
+            raise IndexError(f"too many indices for an array of dimension {self.ndim}")
+        n = self.shape[axis]
+        if key.size and (int(key._data.min()) < -n or int(key._data.max()) >= n):
+            raise IndexError(f"index array has values out of bounds for axis {axis} with size {n}")
 
     def _index_array(self, key: list | np.ndarray) -> "Array":
         host = np.asarray(key)

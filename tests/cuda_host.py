@@ -375,7 +375,7 @@ class HostArray(np.ndarray):
         """cupy: a value or index array that overlaps the target is not copied first; a same-layout
         slice is then copied with cudaMemcpy (undefined for overlapping memory) or a scatter
         kernel's threads race, so the emulator refuses what NumPy would handle."""
-        for x in (value, key):
+        for x in (value, *(key if isinstance(key, tuple) else (key,))):
             if isinstance(x, np.ndarray) and x is not self and np.may_share_memory(self, x):
                 raise ValueError("setitem: a value or index array overlaps the array it is written into")
         super().__setitem__(key, value)

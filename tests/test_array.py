@@ -147,11 +147,63 @@ def test_list_and_numpy_indices_like_numpy(device, data):
     np.testing.assert_array_equal(host(x), a)
 
 
+@st.composite
+def index_tuples(draw, shape: tuple[int, ...]):
+    """A tuple key for ``shape`` of basic and advanced parts: ints, slices, integer lists, NumPy
+    arrays and Arrays (``"array"``, turned into accel Arrays by the test), masks of one axis, and
+    sometimes None or an Ellipsis in place of the trailing axes."""
+    count = draw(st.integers(1, len(shape)))
+    ellipsis = draw(st.sampled_from(["none", "first", "last"])) if count < len(shape) else "none"
+    parts = []
+    for n in (shape[len(shape) - count:] if ellipsis == "first" else shape[:count]):
+        kind = draw(st.sampled_from(["int", "slice", "list", "numpy", "array", "mask"]))
+        ints = st.lists(st.integers(-n, n - 1), min_size=1, max_size=3) if n else st.just([])
+        if kind == "int" and n:
+            parts.append(draw(st.integers(-n, n - 1)))
+        elif kind == "list":
+            parts.append(draw(ints))
+        elif kind == "numpy":
+            parts.append(np.array(draw(ints), np.int64))
+        elif kind == "array":
+            parts.append(("array", draw(ints)))
+        elif kind == "mask":
+            parts.append(np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), bool))
+        else:
+            parts.append(slice(draw(st.integers(-n, n) | st.none()), None, draw(st.sampled_from([1, -1, 2]))))
+    if draw(st.booleans()):
+        parts.insert(draw(st.integers(0, len(parts))), None)
+    return tuple([Ellipsis] * (ellipsis == "first") + parts + [Ellipsis] * (ellipsis == "last"))
+
+
+@given(data=st.data())
+def test_tuple_indices_with_index_arrays_like_numpy(device, data):
+    """``p[accel.arange(n), labels]``, ``x[i, [2, 5]] = 1`` and the like: NumPy's answer (its rule for
+    where the advanced axes go included), or its IndexError (index arrays that do not broadcast)."""
+    a = data.draw(arrays("float32", data.draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))))
+    key = data.draw(index_tuples(a.shape))
+    ours = tuple(accel.asarray(k[1], device=device) if isinstance(k, tuple) else k for k in key)
+    theirs = tuple(np.array(k[1]) if isinstance(k, tuple) else k for k in key)
+    x = accel.asarray(a, device=device)
+    try:
+        want = a[theirs]
+    except IndexError:
+        with pytest.raises(IndexError):
+            x[ours]
+        return
+    got = x[ours]
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(host(got), want)
+    x[ours] = -7.0
+    a[theirs] = -7.0
+    np.testing.assert_array_equal(host(x), a)
+
+
 def test_bad_list_and_numpy_indices(device):
     x = accel.ones((4, 3), device=device)
     for key, error in [([0.5], "integer or bool dtype, got float64"), (np.float32([1]), "got float32"),
                        ([4], "out of bounds for axis 0 with size 4"), ([True, False], r"boolean index of shape \(2,\)"),
-                       ((0, [1]), "unsupported index")]:
+                       ((0, [3]), "out of bounds for axis 1 with size 3"), ((0, 1, [0]), "too many indices"),
+                       ((slice(None), [True]), r"does not match the array's axes from 1 \(3,\)"), ((0, "a"), "unsupported index")]:
         with pytest.raises(IndexError, match=error):
             x[key]
 
@@ -271,6 +323,7 @@ SETITEM_OVERLAPS = {  # NumPy reads the value and the index as if copied before 
     "shift left": lambda x: x.__setitem__(slice(None, -1), x[1:]),
     "reversed": lambda x: x.__setitem__(slice(None), x[::-1]),
     "index array from the target": lambda x: x.__setitem__(x[:3], 0),
+    "index array from the target, in a tuple": lambda x: x.__setitem__((Ellipsis, x[:3]), 0),
     "masked, value from the target": lambda x: x.__setitem__(x > 3, x[::-1][x > 3]),
 }
 

@@ -49,8 +49,10 @@ def setitem(data: Any, key: Any, value: Any) -> None:
     (``x[1:] = x[:-1]``) as if copied first; CuPy does not (a cudaMemcpy or a scatter kernel over
     the shared memory), so such operands are copied here."""
     cp = cupy()
-    value, key = (x.copy() if isinstance(x, cp.ndarray) and cp.may_share_memory(data, x) else x for x in (value, key))
-    data[key] = value
+
+    def apart(x: Any) -> Any:
+        return x.copy() if isinstance(x, cp.ndarray) and cp.may_share_memory(data, x) else x
+    data[tuple(map(apart, key)) if isinstance(key, tuple) else apart(key)] = apart(value)
 
 
 def register(op: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
