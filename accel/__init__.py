@@ -4,7 +4,7 @@
     x = accel.asarray(data, device="gpu")   # everything computed from x stays on the GPU
 """
 from .array import Array
-from .creation import (arange, asarray, empty, empty_like, full, full_like, normal, ones,
+from .creation import (arange, asarray, empty, empty_like, eye, full, full_like, normal, ones,
                        ones_like, seed, uniform, zeros, zeros_like)
 from .devices import Device, DeviceError, default_device, get_default_device, gpu_available
 from .dtypes import bool_, float32, float64, int32, int64, uint8

@@ -90,6 +90,17 @@ def full(shape: Shape, fill_value: bool | int | float, dtype: Any = None,
     return _new("full", shape, dtype, device, fill_value)
 
 
+def eye(n: int, m: int | None = None, k: int = 0, dtype: Any = None, device: DeviceLike | None = None) -> Array:
+    """An (n, m) array with ones on the ``k``-th diagonal (0: the main one) and zeros elsewhere, as
+    NumPy's eye (float32 unless ``dtype`` says otherwise); ``eye(10)[labels]`` one-hot encodes."""
+    n, m = _shape((n, n if m is None else m))
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"eye: k must be an int, not {type(k).__name__}")
+    dev = resolve(device)
+    with backend(dev).on(dev):
+        return Array(backend(dev).xp.eye(n, m, int(k), dtype=_dt.as_dtype(DEFAULT_FLOAT if dtype is None else dtype)), dev)
+
+
 def arange(start: int | float, stop: int | float | None = None, step: int | float = 1,
            dtype: Any = None, device: DeviceLike | None = None) -> Array:
     """Evenly spaced values in [start, stop), as NumPy's arange (floats as float32)."""

@@ -72,6 +72,20 @@ def test_asarray_widens_other_numpy_ints_to_int64(device):
         accel.asarray(np.array([1, 2**64 - 1], np.uint64), device=device)
 
 
+@pytest.mark.parametrize("n, m, k, dtype", [(3, None, 0, None), (4, 2, 1, "int32"), (2, 5, -1, "float64"), (0, None, 0, None),
+                                         (3, 3, 7, "bool")])
+def test_eye_matches_numpy(device, n, m, k, dtype):
+    got, want = accel.eye(n, m, k, dtype=dtype, device=device), np.eye(n, m, k, dtype=dtype or np.float32)
+    assert got.dtype == want.dtype and got.device.kind == device
+    np.testing.assert_array_equal(host(got), want)
+    labels = accel.asarray([2, 0, 1], device=device)
+    np.testing.assert_array_equal(host(accel.eye(3, device=device)[labels]), np.eye(3, dtype=np.float32)[[2, 0, 1]])
+    with pytest.raises(ValueError, match="non-negative"):
+        accel.eye(-1, device=device)
+    with pytest.raises(TypeError, match="eye: k must be an int, not float"):
+        accel.eye(2, k=0.5, device=device)
+
+
 def test_random_rejects_a_shape_where_a_bound_goes():
     with pytest.raises(TypeError, match=r"pass the shape as shape="):
         accel.uniform((2, 3))
