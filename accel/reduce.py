@@ -13,8 +13,8 @@ import warnings
 import numpy as np
 
 from . import dtypes as _dt
-from .array import Array
 from . import elementwise as _ew
+from .array import Array
 from .callers import callers_level
 from .dispatch import Axis, kernel, normalize_axes
 
