@@ -107,6 +107,10 @@ class Array:
         """``x.clip(min, max)`` is ``accel.clip(x, min, max)``, as NumPy's method."""
         return _ew.clip(self, min, max)
 
+    def fill(self, value: bool | int | float) -> None:
+        """Set every element to ``value`` in place, as NumPy's ``ndarray.fill`` (``x[...] = value``)."""
+        self[...] = value
+
     def copy(self) -> "Array":
         """A copy on the same device (views share their buffer; a copy does not)."""
         return Array(self._data.copy(), self._device)

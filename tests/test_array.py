@@ -222,6 +222,17 @@ def test_bad_list_and_numpy_indices(device):
             x[key]
 
 
+def test_fill_sets_every_element_in_place(device):
+    x = accel.ones((3, 4), dtype="int32", device=device)
+    view = x[1]
+    x.fill(7)
+    assert x.dtype == np.int32 and (host(x) == 7).all() and (host(view) == 7).all()
+    view.fill(-1)
+    np.testing.assert_array_equal(host(x)[:, 0], [7, -1, 7])
+    with pytest.raises(TypeError, match="can only assign Arrays or scalars, not str"):
+        x.fill("a")
+
+
 def test_integer_index_is_a_0d_view(device):
     """``x[i, j]`` is a 0-d Array sharing ``x``'s memory on every device, as in CuPy and PyTorch
     (NumPy gives a scalar copy), so Deep Learning with Python's naive loops give NumPy's answers."""
