@@ -7,7 +7,7 @@ copy) share the buffer, as in NumPy.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -71,6 +71,13 @@ class Array:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d array")
         return self.shape[0]
+
+    def __iter__(self) -> Iterator["Array"]:
+        """The views along the first axis; a 0-d array is an error, as in NumPy (without this,
+        Python's fallback iteration would end at the first IndexError: an empty list)."""
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
 
     def __contains__(self, value: Any) -> bool:
         """``value in x``: whether any element equals it, as NumPy (one kernel, not a Python loop)."""

@@ -222,6 +222,18 @@ def test_bad_list_and_numpy_indices(device):
             x[key]
 
 
+def test_iteration_is_over_the_first_axis(device):
+    a = np.arange(6).reshape(3, 2)
+    x = accel.asarray(a, device=device)
+    rows = list(x)
+    assert len(rows) == 3 and all(isinstance(r, accel.Array) and r.shape == (2,) for r in rows)
+    np.testing.assert_array_equal([host(r) for r in rows], a)
+    rows[1][0] = 9  # views, as NumPy's rows are
+    assert host(x)[1, 0] == 9
+    with pytest.raises(TypeError, match="iteration over a 0-d array"):
+        list(accel.asarray(3.0, device=device))
+
+
 def test_fill_sets_every_element_in_place(device):
     x = accel.ones((3, 4), dtype="int32", device=device)
     view = x[1]
