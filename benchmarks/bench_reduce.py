@@ -7,11 +7,19 @@ import accel
 
 from .common import DEVICES, data, require, sync, xp
 
-CASES = {"sum 2**24": ((2 ** 24,), "sum", None), "sum axis 0 (128,512)": ((128, 512), "sum", 0),
-         "max axis 1 (128,512)": ((128, 512), "max", 1), "argmax axis 1 (128,10)": ((128, 10), "argmax", 1),
-         "max axis 1 (1024,1024)": ((1024, 1024), "max", 1), "argmax axis 1 (1024,1024)": ((1024, 1024), "argmax", 1),
-         "max axis 0 (1024,1024)": ((1024, 1024), "max", 0), "argmin axis 0 (1024,1024)": ((1024, 1024), "argmin", 0),
-         "var axis 0 (1024,1024)": ((1024, 1024), "var", 0), "all (1024,1024)": ((1024, 1024), "all", None), "any axis 0 (1024,1024)": ((1024, 1024), "any", 0)}
+CASES = {
+    "sum 2**24": ((2 ** 24,), "sum", None),
+    "sum axis 0 (128,512)": ((128, 512), "sum", 0),
+    "max axis 1 (128,512)": ((128, 512), "max", 1),
+    "argmax axis 1 (128,10)": ((128, 10), "argmax", 1),
+    "max axis 1 (1024,1024)": ((1024, 1024), "max", 1),
+    "argmax axis 1 (1024,1024)": ((1024, 1024), "argmax", 1),
+    "max axis 0 (1024,1024)": ((1024, 1024), "max", 0),
+    "argmin axis 0 (1024,1024)": ((1024, 1024), "argmin", 0),
+    "var axis 0 (1024,1024)": ((1024, 1024), "var", 0),
+    "all (1024,1024)": ((1024, 1024), "all", None),
+    "any axis 0 (1024,1024)": ((1024, 1024), "any", 0),
+}
 
 
 class Reduce:

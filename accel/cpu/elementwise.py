@@ -44,40 +44,31 @@ def order_key(x):
 
 
 def _ir_key(builder, bits):
-    """order_key on a float's bits, in LLVM IR: sign-magnitude -> two's complement."""
+    """order_key on a float's bits, in LLVM IR: sign-magnitude -> two's complement. The map is its
+    own inverse (but that -0.0's key, 0, maps back to +0.0), so it also turns a key into bits."""
     t = bits.type
     sign = builder.ashr(bits, ir.Constant(t, t.width - 1))  # 0 or -1
     return builder.sub(builder.xor(bits, builder.and_(sign, ir.Constant(t, (1 << (t.width - 1)) - 1))), sign)
 
 
 @intrinsic
-def _float_order_key(typingctx, x):
-    width = x.bitwidth
-    int_type = nb.types.int32 if width == 32 else nb.types.int64
-
-    def codegen(context, builder, signature, args):
-        return _ir_key(builder, builder.bitcast(args[0], ir.IntType(width)))
-    return int_type(x), codegen
+def _key_of_bits(typingctx, bits):
+    """``_ir_key`` on an integer: a float's key from its bits, or its bits from its key."""
+    if not isinstance(bits, nb.types.Integer):
+        return None
+    return bits(bits), lambda context, builder, signature, args: _ir_key(builder, args[0])
 
 
 @overload(order_key)
 def _order_key_compiled(x):
     if isinstance(x, nb.types.Float):
-        return lambda x: _float_order_key(x)
+        return lambda x: _key_of_bits(_bits(x))
     return lambda x: x
 
 
 def from_order_key(key, like):
-    """The number of ``like``'s type whose ``order_key`` is ``key`` (for floats the key map is its
-    own inverse on the bits; a zero key gives +0.0)."""
+    """The number of ``like``'s type whose ``order_key`` is ``key`` (a zero key gives +0.0)."""
     return key
-
-
-@intrinsic
-def _key_of_bits(typingctx, bits):
-    if not isinstance(bits, nb.types.Integer):
-        return None
-    return bits(bits), lambda context, builder, signature, args: _ir_key(builder, args[0])
 
 
 @overload(from_order_key)
@@ -228,9 +219,7 @@ def _quiet_clamp(typingctx, a, lo, hi, tiny):
         lo_key, hi_key = _ir_key(builder, lo_), _ir_key(builder, hi_)
         key = builder.select(builder.icmp_signed("<", key, hi_key), key, hi_key)
         key = builder.select(builder.icmp_signed(">", key, lo_key), key, lo_key)
-        sign = builder.ashr(key, ir.Constant(iw, width - 1))  # back from the key to the bits
-        bits = builder.xor(builder.add(key, sign), builder.and_(sign, ir.Constant(iw, magnitude_mask)))
-        return builder.bitcast(bits, _float_ir(width))
+        return builder.bitcast(_ir_key(builder, key), _float_ir(width))  # back from the key to the bits
     return a(a, lo, hi, tiny), codegen
 
 
