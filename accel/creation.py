@@ -150,12 +150,20 @@ def _random(method: str, params: tuple[float, float], shape: Shape, dtype: Any,
 
 
 def uniform(low: float = 0.0, high: float = 1.0, shape: Shape = (), dtype: Any = None,
-            device: DeviceLike | None = None, seed: int | None = None) -> Array:
-    """Uniform random numbers in [low, high)."""
-    return _random("uniform", (low, high), shape, dtype, device, seed)
+            device: DeviceLike | None = None, seed: int | None = None, *, size: Shape | None = None) -> Array:
+    """Uniform random numbers in [low, high). ``size`` is NumPy's and PyTorch's name for ``shape``."""
+    return _random("uniform", (low, high), _shape_or_size("uniform", shape, size), dtype, device, seed)
 
 
 def normal(mean: float = 0.0, std: float = 1.0, shape: Shape = (), dtype: Any = None,
-           device: DeviceLike | None = None, seed: int | None = None) -> Array:
-    """Normally distributed random numbers."""
-    return _random("normal", (mean, std), shape, dtype, device, seed)
+           device: DeviceLike | None = None, seed: int | None = None, *, size: Shape | None = None) -> Array:
+    """Normally distributed random numbers. ``size`` is NumPy's and PyTorch's name for ``shape``."""
+    return _random("normal", (mean, std), _shape_or_size("normal", shape, size), dtype, device, seed)
+
+
+def _shape_or_size(method: str, shape: Shape, size: Shape | None) -> Shape:
+    if size is None:
+        return shape
+    if shape != ():
+        raise TypeError(f"{method}: give the shape once, as shape= or as size=, not both")
+    return size

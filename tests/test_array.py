@@ -93,6 +93,17 @@ def test_random_rejects_a_shape_where_a_bound_goes():
         accel.normal(0, (2, 3))
 
 
+def test_random_takes_numpys_size(device):
+    """size= (NumPy's and PyTorch's name) is shape=; the numbers are NumPy's generator's with that seed."""
+    a = accel.uniform(-1, 1, size=(4, 5), seed=3, device=device)
+    want = np.random.default_rng(3).uniform(-1, 1, (4, 5)).astype(np.float32)
+    np.testing.assert_array_equal(host(a), want)
+    b = accel.normal(size=7, seed=4, dtype="float64", device=device)
+    np.testing.assert_array_equal(host(b), np.random.default_rng(4).normal(0, 1, 7))
+    with pytest.raises(TypeError, match="uniform: give the shape once"):
+        accel.uniform(0, 1, (2,), size=(2,))
+
+
 def test_seeded_random_is_reproducible_and_device_independent(device):
     a = accel.uniform(-1, 1, (100,), seed=3, device=device)
     b = accel.uniform(-1, 1, (100,), seed=3, device="cpu")
