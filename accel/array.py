@@ -303,7 +303,9 @@ class Array:
                 raise ValueError(f"cannot assign an array on '{value._device}' into one on '{self._device}'")
             value = value._data
         elif not isinstance(value, (int, float, bool, np.generic)):
-            raise TypeError(f"can only assign Arrays or scalars, not {type(value).__name__}")
+            raise TypeError(f"can only assign Arrays or scalars, not {type(value).__name__}; send it to the "
+                            f"array's device first, x[...] = accel.asarray(value, device={str(self._device)!r}) "
+                            "(CuPy too refuses host data here)")
         backend(self._device).setitem(self._data, self._key(key), value)
 
     # -- operators ----------------------------------------------------------
