@@ -88,10 +88,48 @@ def array_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     if ours is None:
         return _numpy(func, args, kwargs, f"{name} has no accel version")
     try:
-        _signature(ours).bind(*args, **kwargs)
+        call_args, call_kwargs = _as_call_of(ours, func, args, kwargs)
+        _signature(ours).bind(*call_args, **call_kwargs)
     except TypeError as exc:
         return _numpy(func, args, kwargs, f"{name} was called with arguments accel.{ours.__name__} does not take ({exc})")
-    return ours(*args, **kwargs)
+    return ours(*call_args, **call_kwargs)
+
+
+_RENAMED = {"newshape": "shape"}  # NumPy 2.0's name for reshape's shape (2.1 renamed it)
+
+
+def _as_call_of(ours: Callable[..., Any], func: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """NumPy's call ``func(*args, **kwargs)`` as a call of accel's ``ours``, argument by name.
+
+    NumPy's positions are not accel's (``np.sum(x, 0, np.float64)`` passes dtype where
+    accel.sum takes keepdims), so the call is bound to NumPy's signature and handed on by
+    name; an argument accel does not take is dropped where it is NumPy's default
+    (``out=None``) and refused (TypeError) otherwise. Where accel's op takes its operands
+    positionally only (``where``, ``clip``: NumPy's names differ), or NumPy's function has no
+    signature to bind to, the call goes by position.
+    """
+    mine = _signature(ours).parameters
+    try:
+        theirs = _signature(func)
+    except ValueError:  # a NumPy function without a signature (a C one, on some versions)
+        theirs = None
+    if theirs is None or any(p.kind == p.POSITIONAL_ONLY for p in mine.values()):
+        return args, kwargs
+    bound = theirs.bind(*args, **kwargs).arguments  # NumPy's own TypeError if NumPy would refuse it
+    first, *rest = bound.items()
+    named = {}
+    for key, value in rest:
+        if _RENAMED.get(key) in mine:
+            named[_RENAMED[key]] = value
+        elif key in mine:
+            named[key] = value
+        elif not _is_default(value, theirs.parameters[key].default):
+            raise TypeError(f"{key}=")
+    return (first[1],), named
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    return value is default or (type(value) is type(default) and isinstance(value, (str, int)) and value == default)
 
 
 def _numpy(fn: Callable[..., Any], args: tuple, kwargs: dict, why: str) -> Any:
