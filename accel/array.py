@@ -200,11 +200,11 @@ class Array:
         return _interop.array_function(func, args, kwargs)
 
     # -- reductions: NumPy's method forms of accel.sum, accel.max, ... -------
-    def sum(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
-        return _red.sum(self, axis, keepdims)
+    def sum(self, axis: _red.Axis = None, keepdims: bool = False, *, dtype: Any = None) -> "Array":
+        return _red.sum(self, axis, keepdims, dtype=dtype)
 
-    def mean(self, axis: _red.Axis = None, keepdims: bool = False) -> "Array":
-        return _red.mean(self, axis, keepdims)
+    def mean(self, axis: _red.Axis = None, keepdims: bool = False, *, dtype: Any = None) -> "Array":
+        return _red.mean(self, axis, keepdims, dtype=dtype)
 
     def var(self, axis: _red.Axis = None, keepdims: bool = False, ddof: int | float = 0) -> "Array":
         return _red.var(self, axis, keepdims, ddof)

@@ -4,7 +4,7 @@
 Arrays' device and return an Array, as NumPy's functions do on CuPy arrays: NumPy code
 written for ndarrays (Deep Learning with Python's chapter 2, say) runs unchanged on either
 device. Anything else is NumPy's: a function accel lacks (``np.sin``), or a call with an
-argument accel's op does not take (``np.sum(x, dtype=...)``). On CPU Arrays NumPy computes it
+argument accel's op does not take (``np.var(x, dtype=...)``). On CPU Arrays NumPy computes it
 and returns NumPy arrays; on a GPU it raises, since NumPy cannot read GPU memory.
 """
 from __future__ import annotations
@@ -102,7 +102,7 @@ def _as_call_of(ours: Callable[..., Any], func: Callable[..., Any], args: tuple,
     """NumPy's call ``func(*args, **kwargs)`` as a call of accel's ``ours``, argument by name.
 
     NumPy's positions are not accel's (``np.sum(x, 0, np.float64)`` passes dtype where
-    accel.sum takes keepdims), so the call is bound to NumPy's signature and handed on by
+    accel.sum takes keepdims, and dtype is keyword-only there), so the call is bound to NumPy's signature and handed on by
     name; an argument accel does not take is dropped where it is NumPy's default
     (``out=None``) and refused (TypeError) otherwise. Where accel's op takes its operands
     positionally only (``where``, ``clip``: NumPy's names differ), or NumPy's function has no

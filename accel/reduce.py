@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -31,13 +32,18 @@ def _result_dtype(op: str, dtype: np.dtype) -> np.dtype:
     return dtype
 
 
-def _check_array(op: str, x: object) -> None:
+def _check(op: str, x: object, keepdims: object) -> None:
+    """An Array, and a keepdims that is a truth value: NumPy's third argument is dtype, so
+    ``x.sum(0, np.float64)`` would otherwise keep the dims silently."""
     if not isinstance(x, Array):
         raise TypeError(f"{op} expects an accel Array, not {type(x).__name__}")
+    if not isinstance(keepdims, (bool, int, np.bool_, np.integer)):
+        hint = "; pass a dtype as dtype=" if op in ("sum", "mean") else ""
+        raise TypeError(f"{op}: keepdims must be a bool, got {keepdims!r}{hint}")
 
 
 def _reduce(op: str, x: Array, axis: Axis, keepdims: bool) -> Array:
-    _check_array(op, x)
+    _check(op, x, keepdims)
     axes = normalize_axes(op, x.ndim, axis)
     reduced = math.prod(x.shape[a] for a in axes)
     if op in ("max", "min", "argmax", "argmin") and reduced == 0:
@@ -50,21 +56,36 @@ def _reduce(op: str, x: Array, axis: Axis, keepdims: bool) -> Array:
     return Array(data, x.device)
 
 
-def sum(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
-    """Sum over ``axis`` (all axes by default); ints and bools sum to int64."""
-    return _reduce("sum", x, axis, keepdims)
+def _in_dtype(op: str, x: Array, axis: Axis, keepdims: bool, dtype: Any) -> Array:
+    """``op`` computed in ``dtype``, as NumPy's dtype= does: the input cast to it, the result in it
+    (an integer sum wraps as NumPy's does: an int64 sum cast down wraps by the same modulus; an
+    integer mean is that sum divided, and cast back)."""
+    _check(op, x, keepdims)
+    dt = _dt.as_dtype(dtype)
+    if op == "mean" and dt.kind != "f":  # NumPy sums in that integer dtype (wrapping), then divides
+        count = math.prod(x.shape[a] for a in normalize_axes(op, x.ndim, axis))
+        if count == 0:
+            warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=callers_level())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (_in_dtype("sum", x, axis, keepdims, dt) / count).astype(dt)
+    return _reduce(op, x.astype(dt), axis, keepdims).astype(dt)
 
 
-def mean(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
-    """Arithmetic mean over ``axis``; integer inputs give float64. Empty gives NaN."""
-    return _reduce("mean", x, axis, keepdims)
+def sum(x: Array, axis: Axis = None, keepdims: bool = False, *, dtype: Any = None) -> Array:
+    """Sum over ``axis`` (all axes by default); ints and bools sum to int64, unless ``dtype``."""
+    return _reduce("sum", x, axis, keepdims) if dtype is None else _in_dtype("sum", x, axis, keepdims, dtype)
+
+
+def mean(x: Array, axis: Axis = None, keepdims: bool = False, *, dtype: Any = None) -> Array:
+    """Arithmetic mean over ``axis``; integer inputs give float64, unless ``dtype``. Empty gives NaN."""
+    return _reduce("mean", x, axis, keepdims) if dtype is None else _in_dtype("mean", x, axis, keepdims, dtype)
 
 
 def var(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float = 0) -> Array:
     """Variance over ``axis``: the squared deviations from the mean, summed and divided by
     N - ``ddof`` (NumPy's rule; ``ddof=1`` for the sample variance). Integers give float64. A
     divisor of 0 or less warns, as in NumPy, and gives inf or NaN."""
-    _check_array("var", x)
+    _check("var", x, keepdims)
     if isinstance(ddof, bool) or not isinstance(ddof, (int, float, np.integer, np.floating)):
         raise TypeError(f"var: ddof must be a number, not {type(ddof).__name__}")
     axes = normalize_axes("var", x.ndim, axis)
@@ -78,7 +99,7 @@ def var(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float =
 
 def std(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float = 0) -> Array:
     """Standard deviation over ``axis``: the square root of ``var`` (same ``ddof`` rule)."""
-    _check_array("std", x)
+    _check("std", x, keepdims)
     return _ew.sqrt(var(x, axis, keepdims, ddof))
 
 
@@ -97,7 +118,7 @@ def _arg(op: str, x: Array, axis: int | None, keepdims: bool) -> Array:
         if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
             raise TypeError(f"{op}: axis must be an int or None, got {axis!r}")
         return _reduce(op, x, axis, keepdims)
-    _check_array(op, x)
+    _check(op, x, keepdims)
     flat = _reduce(op, x.reshape(-1), 0, False)
     return flat.reshape((1,) * x.ndim) if keepdims else flat
 

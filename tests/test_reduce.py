@@ -50,6 +50,42 @@ def test_reductions_match_numpy(device, op, data, dt, keepdims):
         np.testing.assert_array_equal(host(got), want)
 
 
+@pytest.mark.parametrize("op", ["sum", "mean"])
+@pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")
+@given(data=st.data(), dt=st.sampled_from(DTYPES), to=st.sampled_from(DTYPES), keepdims=st.booleans())
+def test_sum_and_mean_in_a_dtype_match_numpy(device, op, data, dt, to, keepdims):
+    """dtype=: the input cast to it and the result in it (integer sums wrap as NumPy's do), from
+    the function, the method and NumPy's own function by its positions."""
+    a = data.draw(arrays(dt, data.draw(shapes(max_dims=3, max_side=6))))
+    if a.dtype.kind == "f" and np.dtype(to).kind in "iu":
+        a = np.clip(a, 0, 100)  # a float out of the integer's range casts to no defined value
+    axis = data.draw(axes_for(a.ndim))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN means cast to an integer
+        want = np.asarray(getattr(np, op)(a, axis, np.dtype(to), None, keepdims))
+        x = accel.asarray(a, device=device)
+        results = [getattr(accel, op)(x, axis, keepdims, dtype=to), getattr(x, op)(axis, keepdims, dtype=to),
+                   getattr(np, op)(x, axis, np.dtype(to), None, keepdims)]
+    for got in results:
+        assert isinstance(got, accel.Array) and (got.shape, got.dtype) == (want.shape, want.dtype)
+        if want.dtype.kind == "f":
+            tol = 1e-5 if want.dtype == np.float32 else 1e-12
+            np.testing.assert_allclose(host(got), want, rtol=tol, atol=tol, equal_nan=True)
+        elif not (op == "mean" and np.dtype(to).kind != "f" and a.size == 0):  # NaN cast to an int: any value
+            np.testing.assert_array_equal(host(got), want)
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "max", "any", "var", "argmax"])
+def test_keepdims_must_be_a_truth_value(device, op):
+    """NumPy's third argument of sum and mean is dtype; here it is keepdims, so a dtype there is refused."""
+    x = accel.ones((2, 3), device=device)
+    with pytest.raises(TypeError, match=f"{op}: keepdims must be a bool, got dtype\\('float64'\\)"):
+        getattr(accel, op)(x, 0, np.dtype("float64"))
+    with pytest.raises(TypeError, match="keepdims must be a bool, got 'float64'"):
+        getattr(x, op)(0, "float64")
+    assert getattr(x, op)(1, np.True_).shape == (2, 1)
+
+
 @pytest.mark.parametrize("op", ["var", "std"])
 @given(data=st.data(), dt=st.sampled_from(DTYPES), keepdims=st.booleans(),
        ddof=st.sampled_from([0, 1, 2.5, np.int64(3), np.float64(0.5)]))
