@@ -34,14 +34,16 @@ class Matmul:
 
 
 class MatmulInt:
-    """Integer products, which BLAS lacks: accel's own loop against NumPy's."""
-    params = (["cpu"], ["accel", "baseline"])
+    """Integer products, which BLAS and cuBLAS lack: accel's own kernel against NumPy's or CuPy's."""
+    params = (DEVICES, ["accel", "baseline"])
     param_names = ["device", "impl"]
 
     def setup(self, device, impl):
+        require(device)
         a, b = data((128, 256), device, impl, 0), data((256, 64), device, impl, 1)
         self.a, self.b = (a * 10).astype("int32"), (b * 10).astype("int32")
         self.time_matmul_int32(device, impl)
 
     def time_matmul_int32(self, device, impl):
         self.a @ self.b
+        sync(device)

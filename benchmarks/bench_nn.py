@@ -1,5 +1,6 @@
 """The fused neural-network kernels against the baseline's array-op composites: softmax and
-softmax + crossentropy (loss and gradient) on the MLP's logits (128, 10) and on (1024, 1024)."""
+softmax + crossentropy (loss and gradient) on the MLP's logits (128, 10) and on (1024, 1024);
+the backward kernels and the SGD update at the MLP's shapes."""
 from __future__ import annotations
 
 import numpy as np
@@ -35,4 +36,40 @@ class Softmax:
             accel.softmax_cross_entropy(self.x, self.labels)
         else:
             softmax_cross_entropy(self.xp, self.x, self.labels)
+        sync(device)
+
+
+def _backward_cases(m) -> dict:
+    """name -> (accel's call, the baseline's composite with array module ``m``), each on (up, y, w, v)."""
+    return {
+        "bias_relu_backward (128,512)": (
+            lambda up, y, w, v: accel.bias_relu_backward(up, y),
+            lambda up, y, w, v: (lambda d: (d, d.sum(axis=0)))(m.where(y > 0, up, 0))),
+        "relu_backward (128,512)": (
+            lambda up, y, w, v: accel.relu_backward(up, y),
+            lambda up, y, w, v: up * (y > 0)),
+        "softmax_backward (128,512)": (
+            lambda up, y, w, v: accel.softmax_backward(up, y),
+            lambda up, y, w, v: y * (up - (up * y).sum(axis=-1, keepdims=True))),
+        "sgd_update momentum (128,512)": (
+            lambda up, y, w, v: accel.sgd_update(w, up, 0.05, 0.9, v),
+            lambda up, y, w, v: (v.__imul__(0.9), v.__isub__(0.05 * up), w.__iadd__(v))),
+    }
+
+
+class Backward:
+    """The backward passes and the in-place momentum update, one kernel each, against the array ops
+    a user would write (``where`` and a column sum, a mask product, three in-place updates)."""
+    params = (DEVICES, ["accel", "baseline"], list(_backward_cases(np)))
+    param_names = ["device", "impl", "case"]
+
+    def setup(self, device, impl, case):
+        require(device)
+        up, y = data((128, 512), device, impl, 0), data((128, 512), device, impl, 1)
+        self.args = (up, y, data((128, 512), device, impl, 2), data((128, 512), device, impl, 3) * 0)
+        self.fn = _backward_cases(xp(device))[case][0 if impl == "accel" else 1]
+        self.time_backward(device, impl, case)
+
+    def time_backward(self, device, impl, case):
+        self.fn(*self.args)
         sync(device)

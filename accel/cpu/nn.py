@@ -88,7 +88,7 @@ def softmax(x: np.ndarray) -> np.ndarray:
     return e
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, fastmath={"reassoc"})  # lets LLVM vectorise the row's dot product (3x on (128, 512))
 def _softmax_backward(g, y, out):
     for i in range(y.shape[0]):
         dot = 0.0
