@@ -92,9 +92,9 @@ def test_unary_matches_numpy(device, op, data, dt):
 
 
 @pytest.mark.parametrize("dt", ["float32", "float64"])
-@pytest.mark.parametrize("exponent", [2, 2.0, 0.5, np.float32(0.5), np.float64(2), np.float32(2), 3, -0.5])
+@pytest.mark.parametrize("exponent", [2, 2.0, 0.5, np.float32(0.5), np.float64(2), np.float32(2), 3, -0.5, -1, -1.0])
 def test_float_to_a_scalar_power_is_numpys(device, dt, exponent):
-    """NumPy computes a float array to the scalar power 2 or 0.5 as square or sqrt, and so
+    """NumPy computes a float array to the scalar power 2, 0.5 or -1 as square, sqrt or 1 / x, and so
     -0.0 ** 0.5 is -0.0 and -inf ** 0.5 NaN; other powers are pow's. The dtype is NEP 50's
     (np.power's): NumPy 2.0's operator kept float32 for float32 ** np.float64(2)."""
     a = np.concatenate([extremes(dt), np.random.default_rng(0).normal(0, 3, 50).astype(dt)])
