@@ -102,9 +102,9 @@ def _as_call_of(ours: Callable[..., Any], func: Callable[..., Any], args: tuple,
     """NumPy's call ``func(*args, **kwargs)`` as a call of accel's ``ours``, argument by name.
 
     NumPy's positions are not accel's (``np.sum(x, 0, np.float64)`` passes dtype where
-    accel.sum takes keepdims, and dtype is keyword-only there), so the call is bound to NumPy's signature and handed on by
-    name; an argument accel does not take is dropped where it is NumPy's default
-    (``out=None``) and refused (TypeError) otherwise. Where accel's op takes its operands
+    accel.sum takes keepdims; its dtype is keyword-only), so the call is bound to NumPy's
+    signature and handed on by name; an argument accel does not take is dropped where it is
+    NumPy's default (``out=None``) and refused (TypeError) otherwise. Where accel's op takes its operands
     positionally only (``where``, ``clip``: NumPy's names differ), or NumPy's function has no
     signature to bind to, the call goes by position.
     """

@@ -102,18 +102,19 @@ class InPlace:
 
 
 class ScalarOps:
-    """An array and a Python number on 2**20 float32 (``x * 0.5``, ``x > 0.5``, ``maximum(x, 0.0)``):
-    NumPy hands the number over with stride 0, which the CPU backend spreads into a contiguous run."""
-    params = (DEVICES, ["accel", "baseline"], ["multiply", "greater", "maximum"])
-    param_names = ["device", "impl", "op"]
+    """An array and a Python number on 2**20 and 10**6 float32 (``x * 0.5``, ``x > 0.5``,
+    ``maximum(x, 0.0)``): NumPy hands the number over with stride 0, which the CPU backend spreads
+    into contiguous rows (of 16384 and 15625: 10**6's powers of two are too few for a row)."""
+    params = (DEVICES, ["accel", "baseline"], ["multiply", "greater", "maximum"], ["2**20", "10**6"])
+    param_names = ["device", "impl", "op", "size"]
 
-    def setup(self, device, impl, op):
+    def setup(self, device, impl, op, size):
         require(device)
-        self.x = data((2 ** 20,), device, impl, 0)
+        self.x = data((2 ** 20 if size == "2**20" else 10 ** 6,), device, impl, 0)
         self.fn = getattr(accel if impl == "accel" else xp(device), op)
-        self.time_op(device, impl, op)
+        self.time_op(device, impl, op, size)
 
-    def time_op(self, device, impl, op):
+    def time_op(self, device, impl, op, size):
         self.fn(self.x, 0.5)
         sync(device)
 

@@ -655,9 +655,10 @@ def test_repeated_in_place_operators_match_numpy(device, dt, shape):
 
 
 # the CPU spreads a scalar into a run as long as the array (128 x 64), or as a row of it: the last
-# axis (5 x 4096) or a power-of-two factor (2 x 16384 of 1 x 32768); where no row length fits
-# (69633 is odd, its last axis longer than a row) it leaves the scalar to NumPy's stride-0 loop
-@pytest.mark.parametrize("shape", [(128, 64), (5, 4096), (1, 32768), (3, 23211)])
+# axis (5 x 4096), a power-of-two factor (2 x 16384 of 1 x 32768) or another divisor of the size
+# (7737 of 3 x 23211, odd, its last axis longer than a row); where the size has none in the rows'
+# range (65537, a prime) it leaves the scalar to NumPy's stride-0 loop
+@pytest.mark.parametrize("shape", [(128, 64), (5, 4096), (1, 32768), (3, 23211), (1, 65537)])
 @pytest.mark.parametrize("op", BINARY + ["where"])
 def test_scalar_operands_of_large_arrays_match_numpy(device, op, shape):
     """Python and NumPy scalars and 0-d arrays, on either side, allocating or into ``out=`` (the
