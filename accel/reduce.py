@@ -27,7 +27,7 @@ def _result_dtype(op: str, dtype: np.dtype) -> np.dtype:
         return _dt.bool_
     if op == "sum":  # NumPy widens small ints; uint64 is not an accel dtype, so uint8 sums to int64
         return dtype if dtype in _dt.FLOATS else _dt.int64
-    if op == "mean":
+    if op in ("mean", "squared_deviations"):
         return dtype if dtype in _dt.FLOATS else _dt.float64
     return dtype
 
@@ -92,9 +92,8 @@ def var(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float =
     divisor = builtins.max(math.prod(x.shape[a] for a in axes) - float(ddof), 0.0)  # a Python float keeps x's float dtype
     if divisor <= 0:
         warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=callers_level())  # NumPy's words
-    deviations = x - mean(x, axes, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):  # warned above
-        return sum(_ew.square(deviations), axes, keepdims) / divisor
+        return _reduce("squared_deviations", x, axes, keepdims) / divisor
 
 
 def std(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float = 0) -> Array:

@@ -37,6 +37,24 @@ def _sum_cols(x, acc):
             acc[i] += x[i, j]
 
 
+@nb.njit(cache=True, fastmath=_FAST)
+def _squared_deviations_rows(x, mean, acc):
+    for i in range(x.shape[0]):
+        m, s = mean[i], 0.0
+        for j in range(x.shape[1]):
+            d = np.float64(x[i, j]) - m
+            s += d * d
+        acc[i] = s
+
+
+@nb.njit(cache=True, fastmath=_FAST)
+def _squared_deviations_cols(x, mean, acc):
+    for j in range(x.shape[1]):
+        for i in range(x.shape[0]):
+            d = np.float64(x[i, j]) - mean[i]
+            acc[i] += d * d
+
+
 @nb.njit(cache=True)
 def _extreme_rows(x, want_max, want_index, scan, values, index):
     """Per row, the first largest (or smallest) element and, where ``want_index``, its column;
@@ -192,6 +210,19 @@ def mean(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray
     acc = _sums(data, axes, np.dtype(np.float64))
     with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is NaN, quietly
         return (acc / count).astype(dtype, copy=False).reshape(_kept_shape(data, axes))
+
+
+@register("squared_deviations", "cpu")
+def squared_deviations(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """The sum over ``axes`` of (data - its mean)**2, var's numerator, in float64 from two reads
+    of ``data`` (no array of deviations), then cast to ``dtype``."""
+    x = _as_2d(data, axes)
+    acc = np.zeros(x.shape[0])
+    if x.size:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = _sums(data, axes, acc.dtype) / x.shape[1]
+        (_squared_deviations_cols if x.strides[0] < x.strides[1] else _squared_deviations_rows)(x, mean, acc)
+    return acc.astype(dtype, copy=False).reshape(_kept_shape(data, axes))
 
 
 def _extreme_2d(x: np.ndarray, want_max: bool, want_index: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -23,6 +23,14 @@ def mean(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
     return cupy().mean(data, axis=axes, dtype=np.float64).astype(dtype, copy=False)
 
 
+@register("squared_deviations")
+def squared_deviations(data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
+    """var's numerator, the sum of (data - mean)**2 over ``axes``, in float64 as on the CPU."""
+    cp = cupy()
+    deviations = data - cp.mean(data, axis=axes, dtype=np.float64, keepdims=True)
+    return cp.sum(deviations * deviations, axis=axes).astype(dtype, copy=False)
+
+
 def _extreme(name: str, data: Any, axes: tuple[int, ...], dtype: np.dtype) -> Any:
     cp = cupy()
     if not name.startswith("arg"):
