@@ -32,7 +32,7 @@ RULES: dict[str, np.ufunc | None] = {
     "invert": np.invert,
     "negative": np.negative, "abs": np.absolute, "exp": np.exp, "log": np.log,
     "sqrt": np.sqrt, "square": np.square, "tanh": np.tanh, "relu": np.positive,
-    "add_relu": np.add,
+    "add_relu": np.add, "clip": np._core.umath.clip,  # np.clip's own ufunc
     "where": None,
 }
 
@@ -287,8 +287,10 @@ def pow(x1: Operand, x2: Operand, /, *, out: Array | None = None) -> Array:
 
 def clip(x: Operand, min: Operand | None = None, max: Operand | None = None, /) -> Array:
     """NumPy's clip: ``minimum(maximum(x, min), max)``, either bound None for none; NaN propagates,
-    and where ``min`` > ``max`` the answer is ``max``. Two passes, with NumPy's dtypes."""
+    and where ``min`` > ``max`` the answer is ``max``. With both bounds one pass (NumPy's clip
+    ufunc's dtypes and broadcasting), with one a ``maximum`` or a ``minimum``."""
     if min is None and max is None:
         raise ValueError("clip: give min, max or both")
-    low = x if min is None else maximum(x, min)
-    return low if max is None else minimum(low, max)
+    if min is None:
+        return minimum(x, max)
+    return maximum(x, min) if max is None else apply("clip", x, min, max)

@@ -62,7 +62,7 @@ def elementwise_kernels() -> list[Elementwise]:
     """Every (op, loop dtype, result dtype) the front end can send to ``accel.gpu.elementwise``, and the NN kernels."""
     kernels = []
     for op, body in elementwise.OPERATIONS.items():
-        arity = 3 if op == "where" else 1 if op in elementwise.UNARY else 2
+        arity = 3 if op in ("where", "clip") else 1 if op in elementwise.UNARY else 2
         seen = set()
         for types in itertools.product(DTYPES, repeat=arity):
             try:

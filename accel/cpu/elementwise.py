@@ -486,6 +486,7 @@ def pow(a, b): return power(a, b)
 # ordered compares go through order_key (see there); x == x is False only for NaN
 def maximum(a, b): return a if a != a or (b == b and order_key(a) >= order_key(b)) else b  # NaN wins
 def minimum(a, b): return a if a != a or (b == b and order_key(a) <= order_key(b)) else b
+_maximum, _minimum = nb.njit(inline="always")(maximum), nb.njit(inline="always")(minimum)  # for clip
 def greater(a, b): return a == a and b == b and order_key(a) > order_key(b)
 def less(a, b): return a == a and b == b and order_key(a) < order_key(b)
 def greater_equal(a, b): return a == a and b == b and order_key(a) >= order_key(b)
@@ -493,6 +494,7 @@ def less_equal(a, b): return a == a and b == b and order_key(a) <= order_key(b)
 def equal(a, b): return a == b
 def not_equal(a, b): return a != b
 def where(c, a, b): return a if c else b
+def clip(a, lo, hi): return _minimum(_maximum(a, lo), hi)
 def bitwise_and(a, b): return a & b
 def bitwise_or(a, b): return a | b
 def bitwise_xor(a, b): return a ^ b
@@ -525,7 +527,7 @@ def relu_mask(g, y):
 SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
     f.__name__: f for f in (
         add, subtract, multiply, divide, floor_divide, remainder, pow, maximum, minimum,
-        greater, less, greater_equal, less_equal, equal, not_equal, where,
+        greater, less, greater_equal, less_equal, equal, not_equal, where, clip,
         bitwise_and, bitwise_or, bitwise_xor, invert,
         negative, abs, exp, log, sqrt, square, tanh, relu, add_relu)
 }
@@ -534,7 +536,7 @@ SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
 #: kernels that never set a floating-point flag (compares go through order_key; as NumPy's, these
 #: are quiet), and so need no warning redirection; nor do integer loops but // and %
 QUIET = {"maximum", "minimum", "greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
-         "where", "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "negative", "abs", "relu", "relu_mask"}
+         "where", "clip", "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "negative", "abs", "relu", "relu_mask"}
 
 
 def may_warn(fn: Callable[..., Any], dtypes: tuple[np.dtype, ...]) -> bool:

@@ -52,7 +52,8 @@ template <typename T> __device__ T accel_invert(T a) { return ~a; }
 __device__ bool accel_invert(bool a) { return !a; }  /* ~true is -2 in C++, which is true again */
 """
 
-#: op -> the CUDA statement that computes ``out`` from ``a`` (and ``b``, or ``c ? a : b``).
+#: op -> the CUDA statement that computes ``out`` from ``a`` (and ``b``, or ``c ? a : b``, or
+#: clip's ``a`` between ``b`` and ``c``).
 OPERATIONS: dict[str, str] = {
     "add": "out = a + b",
     "subtract": "out = a - b",
@@ -70,6 +71,7 @@ OPERATIONS: dict[str, str] = {
     "equal": "out = a == b",
     "not_equal": "out = a != b",
     "where": "out = c ? a : b",
+    "clip": "T m = (a >= b || a != a) ? a : b; out = (m <= c || m != m) ? m : c",  # maximum, then minimum
     "bitwise_and": "out = a & b",
     "bitwise_or": "out = a | b",
     "bitwise_xor": "out = a ^ b",
@@ -90,7 +92,9 @@ UNARY = {"negative", "abs", "exp", "log", "sqrt", "square", "tanh", "relu", "inv
 
 def params(op: str) -> str:
     """The ElementwiseKernel input parameters of ``op``."""
-    return "bool c, T a, T b" if op == "where" else "T a" if op in UNARY else "T a, T b"
+    if op in ("where", "clip"):
+        return "bool c, T a, T b" if op == "where" else "T a, T b, T c"
+    return "T a" if op in UNARY else "T a, T b"
 
 
 @functools.lru_cache(maxsize=None)
