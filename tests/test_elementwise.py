@@ -328,6 +328,27 @@ def test_errstate_settings_other_than_warn_are_kept():
     assert {w.filename for w in caught} == {__file__}
 
 
+@pytest.mark.parametrize("n", [16, 8192])  # below and above the size from which the CPU copies back
+@pytest.mark.parametrize("form", ["x *= 10", "multiply(x, 10, out=x)", "x *= y"])
+def test_in_place_under_raise_writes_then_raises_as_numpy(device, n, form):
+    """NumPy's in-place loop writes its result, then raises the error the loop flagged."""
+    a, b = np.full(n, 3e38, np.float32), np.full(n, 10, np.float32)
+    x, y = accel.asarray(a.copy(), device=device), accel.asarray(b, device=device)  # a CPU Array would share a
+    calls = {"x *= 10": (lambda v, w: v.__imul__(10), lambda v, w: v.__imul__(10)),
+             "multiply(x, 10, out=x)": (lambda v, w: accel.multiply(v, 10, out=v), lambda v, w: np.multiply(v, 10, out=v)),
+             "x *= y": (lambda v, w: v.__imul__(w), lambda v, w: v.__imul__(w))}
+    ours, theirs = calls[form]
+    with np.errstate(over="raise"):
+        with pytest.raises(FloatingPointError, match="overflow"):
+            theirs(a, b)
+        if device == "cpu":  # a GPU, as CuPy, raises no floating-point errors
+            with pytest.raises(FloatingPointError, match="overflow"):
+                ours(x, y)
+        else:
+            ours(x, y)
+    np.testing.assert_array_equal(host(x), a)
+
+
 def test_threads_keep_their_own_errstate():
     """np.errstate is per thread; a kernel's cached error state must not leak between threads."""
     x = accel.asarray(np.array([1.0, 2.0], np.float32))

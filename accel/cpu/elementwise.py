@@ -636,7 +636,19 @@ def _in_place(ufunc: Callable[..., Any], a: np.ndarray, b: Any) -> None:
     if a.size < IN_PLACE_FROM:
         ufunc(a, b, out=a)
     else:
-        np.copyto(a, ufunc(a, b))
+        _copied_back(a, lambda: ufunc(a, b))
+
+
+def _copied_back(out: np.ndarray, compute: Callable[[], np.ndarray]) -> None:
+    """``out[...] = compute()``, the in-place rule of IN_PLACE_FROM. Under ``np.errstate``'s
+    'raise' the error comes after ``out`` is written, as NumPy's own in-place loop leaves it:
+    the result is then computed again quietly, and copied, before the error goes on."""
+    try:
+        np.copyto(out, compute())
+    except FloatingPointError:
+        with np.errstate(all="ignore"):
+            np.copyto(out, compute())
+        raise
 
 
 class UfuncKernel:
@@ -660,7 +672,7 @@ class UfuncKernel:
 
     def __call__(self, *inputs: Any, dtypes: tuple[np.dtype, ...], out: np.ndarray | None = None) -> np.ndarray:
         if out is not None and out.size >= IN_PLACE_FROM and any(x is out for x in inputs):
-            np.copyto(out, self(*inputs, dtypes=dtypes))  # see IN_PLACE_FROM
+            _copied_back(out, lambda: self(*inputs, dtypes=dtypes))
             return out
         ufunc = self.specialize(dtypes)
         result = spread_scalars(ufunc, inputs, out, dtypes)
