@@ -712,6 +712,26 @@ def test_scalar_operands_of_large_arrays_match_numpy(device, op, shape):
                 check(op, getattr(accel, op)(*(v[:, ::2] if np.ndim(v) else v for v in args)), oracle(*strided))
 
 
+def test_integer_floor_division_by_a_scalar_matches_numpy(device):
+    """The CPU divides ints of up to 32 bits by a scalar in floats (exact there): every uint8 pair,
+    and int32 over its range with divisors at its edges; 0 and -1 take the integer loop."""
+    u = np.tile(np.arange(256, dtype=np.uint8), 17)  # 4352 elements: the scalar is spread
+    x = accel.asarray(u, device=device)
+    for d in range(1, 256):
+        for divisor in (d, np.uint8(d)):
+            np.testing.assert_array_equal(host(x // divisor), u // divisor)
+    info = np.iinfo(np.int32)
+    a = np.concatenate([np.array([info.min, info.min + 1, -7, -1, 0, 1, 7, info.max - 1, info.max], np.int32),
+                        np.random.default_rng(1).integers(info.min, info.max, 5000, dtype=np.int32)])
+    y = accel.asarray(a, device=device)
+    for d in [1, 2, 3, 7, -2, -7, 1000003, info.max, info.min, -(2**30), np.int32(5), 0, -1]:
+        with np.errstate(all="ignore"):
+            want = a // d
+            got = y // d
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(host(got), want, err_msg=str(d))
+
+
 @pytest.mark.parametrize("dt", ["uint8", "int32", "int64"])
 def test_comparing_integers_with_a_python_int_beyond_their_range(device, dt):
     """NumPy 2 compares exactly (uint8 > -1 is all True, == 300 all False) rather than overflow."""

@@ -536,7 +536,7 @@ SCALAR_KERNELS: dict[str, Callable[..., Any]] = {
 #: kernels that never set a floating-point flag (compares go through order_key; as NumPy's, these
 #: are quiet), and so need no warning redirection; nor do integer loops but // and %
 QUIET = {"maximum", "minimum", "greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
-         "where", "clip", "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "negative", "abs", "relu", "relu_mask"}
+         "where", "clip", "floor_divide_in_float", "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "negative", "abs", "relu", "relu_mask"}
 
 
 def may_warn(fn: Callable[..., Any], dtypes: tuple[np.dtype, ...]) -> bool:
@@ -682,5 +682,41 @@ class UfuncKernel:
 
 
 #: the registered kernel of each op (nn's fused kernels call some of them)
-KERNELS: dict[str, UfuncKernel] = {name: register(name, "cpu")(UfuncKernel(fn))
-                                   for name, fn in SCALAR_KERNELS.items()}
+def floor_divide_in_float(a, b):
+    """``a // b`` for integers of up to 32 bits and ``b`` not 0 or -1, as the floor of a float
+    quotient: for ints below 2**31 the float64 quotient is within 2**-22 / |b| of the true one
+    (below 2**16, the float32 one within 2**-8 / |b|), nearer than any integer other than the
+    true quotient's floor can be (1 / |b|), so the floor is exact; and a float division vectorises."""
+    return _float_quotient_floor(a, b)
+
+
+def _float_quotient_floor(a, b):
+    """Compiled only: see ``floor_divide_in_float``."""
+
+
+@overload(_float_quotient_floor)
+def _float_quotient_floor_compiled(a, b):
+    f = np.float32 if a.bitwidth <= 16 else np.float64
+    return lambda a, b: wrap(np.int64(np.floor(f(a) / f(b))), a)
+
+
+class FloorDivideKernel(UfuncKernel):
+    """floor_divide, where an integer array of up to 32 bits is divided by a scalar other than 0
+    and -1 (whose special cases need the integer loop's branches) in floats: x // 7 on 2**20
+    int32 took 6.4 ms in the integer loop, a division instruction per element, where NumPy's
+    libdivide takes 0.22."""
+
+    def __init__(self) -> None:
+        super().__init__(floor_divide)
+        self.by_scalar = UfuncKernel(floor_divide_in_float)
+
+    def __call__(self, *inputs: Any, dtypes: tuple[np.dtype, ...], out: np.ndarray | None = None) -> np.ndarray:
+        b = inputs[1]
+        if np.ndim(b) == 0 and dtypes[1].kind in "iu" and dtypes[1].itemsize <= 4 and b != 0 and b != -1:
+            return self.by_scalar(*inputs, dtypes=dtypes, out=out)
+        return super().__call__(*inputs, dtypes=dtypes, out=out)
+
+
+KERNELS: dict[str, UfuncKernel] = {
+    name: register(name, "cpu")(FloorDivideKernel() if name == "floor_divide" else UfuncKernel(fn))
+    for name, fn in SCALAR_KERNELS.items()}
