@@ -124,8 +124,11 @@ def format_table(rows: list[Row]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     epilog="e.g. gpu_check.py --no-table -- -k 'reduce or nn' (to split a long run)")
     parser.add_argument("--no-tests", action="store_true", help="print the timing table only")
+    parser.add_argument("--no-table", action="store_true", help="run the GPU tests only")
+    parser.add_argument("pytest_args", nargs="*", help="more arguments for pytest, after --")
     args = parser.parse_args(argv)
     import accel
     if not accel.gpu_available():
@@ -136,14 +139,15 @@ def main(argv: list[str] | None = None) -> int:
     cp = cupy()
     props = cp.cuda.runtime.getDeviceProperties(0)
     print(f"GPU: {props['name'].decode()}, CuPy {cp.__version__}, CUDA runtime {cp.cuda.runtime.runtimeGetVersion()}")
-    rows = timing_table(cp)
-    print(format_table(rows), flush=True)
+    rows = [] if args.no_table else timing_table(cp)
+    if rows:
+        print(format_table(rows), flush=True)
     failed = [r.name for r in rows if not r.agrees]
     tests = 0
     if not args.no_tests:
         tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "gpu", "-p", "no:cacheprovider",
-                                "--durations=5", "tests"], check=False).returncode
-    print(f"\ntiming rows that disagree with CuPy: {', '.join(failed) or 'none'}")
+                                "--durations=5", *args.pytest_args, "tests"], check=False).returncode
+    print(f"\ntiming rows that disagree with CuPy: {'not run' if args.no_table else ', '.join(failed) or 'none'}")
     print(f"GPU tests: {'not run' if args.no_tests else 'passed' if tests == 0 else f'FAILED (exit {tests})'}")
     return 1 if failed or tests else 0
 

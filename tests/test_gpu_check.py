@@ -49,3 +49,18 @@ class _Host(np.ndarray):
 
     def get(self) -> np.ndarray:
         return np.asarray(self)
+
+
+@pytest.mark.parametrize("agree", [True, False])
+def test_main_prints_the_table_and_fails_on_a_different_answer(monkeypatch, capsys, agree):
+    """The command's summary and exit status, with the table stubbed and pytest not run (--no-tests)."""
+    from types import SimpleNamespace
+    runtime = SimpleNamespace(getDeviceProperties=lambda i: {"name": b"Stub GPU"}, runtimeGetVersion=lambda: 12080)
+    fake = SimpleNamespace(__version__="0", cuda=SimpleNamespace(runtime=runtime))
+    monkeypatch.setattr(accel, "gpu_available", lambda: True)
+    monkeypatch.setattr("accel.gpu.cupy", lambda: fake)
+    monkeypatch.setattr(gpu_check, "timing_table", lambda cp: [gpu_check.Row("op", 1.0, 2.0, agree)])
+    assert gpu_check.main(["--no-tests"]) == (0 if agree else 1)
+    out = capsys.readouterr().out
+    assert "GPU: Stub GPU" in out and "GPU tests: not run" in out
+    assert f"disagree with CuPy: {'none' if agree else 'op'}" in out
