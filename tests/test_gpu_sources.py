@@ -19,23 +19,24 @@ from cuda_sources import RAW_MODULES, translation_unit
 ARCH = "sm_90"  # the H100; NVRTC emits a cubin, so ptxas runs too
 
 
-def find_nvrtc() -> str | None:
-    """libnvrtc from an NVIDIA wheel (nvidia/cuda_nvrtc for CUDA 12, nvidia/cu13 for 13), $CUDA_PATH, or the loader."""
+def find_nvrtcs() -> list[str]:
+    """Every libnvrtc on this machine, one per path it resolves to: NVIDIA's wheels (nvidia/cuda_nvrtc for
+    CUDA 12, nvidia/cu13 for 13), $CUDA_PATH and the loader's. The kernels must compile with each,
+    since the lent GPU machine's CuPy is a CUDA 13 wheel and the gpu extra's a CUDA 12 one."""
     patterns = [os.path.join(os.environ.get("CUDA_PATH", "/usr/local/cuda"), d, "libnvrtc.so*") for d in ("lib64", "lib")]
     try:
         import nvidia
         patterns = [os.path.join(p, "*", "lib", "libnvrtc.so*") for p in nvidia.__path__] + patterns
     except ImportError:
         pass
-    for pattern in patterns:
-        found = sorted(glob.glob(pattern))
-        if found:
-            return found[0]
-    return ctypes.util.find_library("nvrtc")
+    found = [path for pattern in patterns for path in sorted(glob.glob(pattern))]
+    if ctypes.util.find_library("nvrtc"):
+        found.append(ctypes.util.find_library("nvrtc"))
+    return list({os.path.realpath(path): path for path in found}.values())
 
 
-NVRTC = find_nvrtc()
-pytestmark = pytest.mark.skipif(NVRTC is None, reason="libnvrtc (NVIDIA's runtime CUDA compiler) is not installed")
+NVRTCS = find_nvrtcs()
+pytestmark = pytest.mark.skipif(not NVRTCS, reason="libnvrtc (NVIDIA's runtime CUDA compiler) is not installed")
 
 
 class Nvrtc:
@@ -43,6 +44,9 @@ class Nvrtc:
 
     def __init__(self, path: str):
         self.lib = ctypes.CDLL(path)
+        major, minor = ctypes.c_int(), ctypes.c_int()
+        self.check(self.lib.nvrtcVersion(ctypes.byref(major), ctypes.byref(minor)), "nvrtcVersion")
+        self.version = (major.value, minor.value)
 
     def check(self, status: int, what: str) -> None:
         if status:
@@ -74,9 +78,9 @@ class Nvrtc:
             self.lib.nvrtcDestroyProgram(ctypes.byref(prog))
 
 
-@pytest.fixture(scope="module")
-def nvrtc() -> Nvrtc:
-    return Nvrtc(NVRTC)
+@pytest.fixture(scope="module", params=NVRTCS, ids=os.path.basename)
+def nvrtc(request) -> Nvrtc:
+    return Nvrtc(request.param)
 
 
 NAMES = [name for _, instances in RAW_MODULES for name in instances]
