@@ -13,8 +13,8 @@ from .elementwise import (abs, add, add_relu, bitwise_and, bitwise_or, bitwise_x
                           minimum, multiply, negative, not_equal, pow, relu, remainder, sqrt, square,
                           subtract, tanh, where)
 from .linalg import dot, matmul, tensordot
-from .manipulation import (concatenate, expand_dims, flatten, permute_dims, ravel, reshape, squeeze, stack,
-                           transpose)
+from .manipulation import (concatenate, expand_dims, flatten, moveaxis, permute_dims, ravel, reshape, squeeze,
+                           stack, swapaxes, transpose)
 from .nn import (bias_relu, bias_relu_backward, relu_backward, sgd_update, softmax,
                  softmax_backward, softmax_cross_entropy)
 from .reduce import all, any, argmax, argmin, max, mean, min, std, sum, var

@@ -106,6 +106,10 @@ class Array:
         from .manipulation import transpose
         return transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes or None)
 
+    def swapaxes(self, axis1: int, axis2: int) -> "Array":
+        from .manipulation import swapaxes
+        return swapaxes(self, axis1, axis2)
+
     def dot(self, other: "Array") -> "Array":
         """``x.dot(y)`` is ``accel.dot(x, y)``, as NumPy's method."""
         return _la.dot(self, other)

@@ -50,6 +50,7 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.min: reduce.min, np.amin: reduce.min, np.argmax: reduce.argmax, np.argmin: reduce.argmin,
     np.any: reduce.any, np.all: reduce.all,
     np.dot: linalg.dot, np.tensordot: linalg.tensordot, np.transpose: manipulation.transpose,
+    np.swapaxes: manipulation.swapaxes, np.moveaxis: manipulation.moveaxis,
     np.reshape: manipulation.reshape, np.ravel: manipulation.ravel, np.squeeze: manipulation.squeeze,
     np.expand_dims: manipulation.expand_dims, np.concatenate: manipulation.concatenate, np.stack: manipulation.stack,
     np.where: ew.where, np.clip: ew.clip, np.zeros_like: creation.zeros_like,

@@ -33,6 +33,40 @@ def transpose(x: Array, axes: Sequence[int] | None = None) -> Array:
     return x.T if axes is None else permute_dims(x, axes)
 
 
+def swapaxes(x: Array, axis1: int, axis2: int) -> Array:
+    """``x`` with two axes exchanged (a view): NumPy's ``swapaxes``, PyTorch's ``x.transpose(0, 1)``."""
+    order = list(range(x.ndim))
+    (a,), (b,) = _each_axis("swapaxes", x.ndim, axis1), _each_axis("swapaxes", x.ndim, axis2)
+    order[a], order[b] = b, a
+    return permute_dims(x, order)
+
+
+def moveaxis(x: Array, source: int | Sequence[int], destination: int | Sequence[int]) -> Array:
+    """``x`` with the axes ``source`` moved to the positions ``destination``, the others kept in
+    order (a view): NumPy's ``moveaxis``, e.g. channels last to first, ``moveaxis(x, -1, 1)``."""
+    src, dst = _each_axis("moveaxis", x.ndim, source), _each_axis("moveaxis", x.ndim, destination)
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: source {source!r} and destination {destination!r} must name as many axes")
+    order = [a for a in range(x.ndim) if a not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute_dims(x, order)
+
+
+def _each_axis(op: str, ndim: int, axis: int | Sequence[int]) -> list[int]:
+    """``axis`` (an int or a sequence) as non-negative ints in the order given, each checked."""
+    axes = []
+    for a in axis if isinstance(axis, (tuple, list)) else (axis,):
+        if a is None:
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got None")
+        if ndim == 0:
+            raise IndexError(f"{op}: axis {a} is out of bounds for an array of dimension 0")
+        axes += normalize_axes(op, ndim, a)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    return axes
+
+
 def flatten(x: Array) -> Array:
     """``x`` as a 1-D copy (NumPy's ``ndarray.flatten``: writing to it never changes ``x``)."""
     return Array(x._data.flatten(), x.device)

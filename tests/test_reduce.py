@@ -244,6 +244,18 @@ def test_shape_ops_match_numpy(device, data, dt):
     np.testing.assert_array_equal(host(x.transpose()), a.transpose())
     np.testing.assert_array_equal(host(x.transpose(*perm)), a.transpose(*perm))
     np.testing.assert_array_equal(host(x.transpose(perm)), a.transpose(perm))
+    a1, a2 = (data.draw(st.integers(-a.ndim, a.ndim - 1)) for _ in range(2))
+    for got in (accel.swapaxes(x, a1, a2), x.swapaxes(a1, a2), np.swapaxes(x, a1, a2)):
+        assert isinstance(got, accel.Array)
+        np.testing.assert_array_equal(host(got), np.swapaxes(a, a1, a2))
+    moved = data.draw(st.lists(st.integers(0, a.ndim - 1), min_size=1, max_size=a.ndim, unique=True))
+    src = [s - a.ndim if data.draw(st.booleans()) else s for s in moved]
+    dst = [d - a.ndim if data.draw(st.booleans()) else d
+           for d in data.draw(st.permutations(range(a.ndim)))[:len(src)]]
+    src, dst = (src[0], dst[0]) if len(src) == 1 and data.draw(st.booleans()) else (src, dst)
+    for got in (accel.moveaxis(x, src, dst), np.moveaxis(x, src, dst)):
+        assert isinstance(got, accel.Array)
+        np.testing.assert_array_equal(host(got), np.moveaxis(a, src, dst))
     for flat in (accel.flatten(x), x.flatten(), accel.ravel(x), x.ravel()):
         np.testing.assert_array_equal(host(flat), a.reshape(-1))
     if a.size:  # -1 is ambiguous for an empty array, in NumPy too
@@ -325,6 +337,16 @@ def test_shape_op_errors(device):
         x.reshape(4)
     with pytest.raises(ValueError, match="not a permutation"):
         accel.permute_dims(x, (0, 5))
+    with pytest.raises(IndexError, match="swapaxes: axis -3 is out of bounds for an array of dimension 2"):
+        x.swapaxes(0, -3)
+    with pytest.raises(IndexError, match="swapaxes: axis 0 is out of bounds for an array of dimension 0"):
+        accel.swapaxes(x[0, 0], 0, 0)
+    with pytest.raises(ValueError, match=r"moveaxis: repeated axis in \(0, -2\)"):
+        accel.moveaxis(x, (0, -2), (0, 1))
+    with pytest.raises(ValueError, match=r"moveaxis: source \(0, 1\) and destination 0 must name as many axes"):
+        accel.moveaxis(x, (0, 1), 0)
+    with pytest.raises(TypeError, match="moveaxis: axis must be an int or a tuple of ints, got None"):
+        accel.moveaxis(x, None, 0)
     with pytest.raises(ValueError, match=r"squeeze: axis 1 of shape \(2, 3\) has length 3; only length-1 axes"):
         accel.squeeze(x, -1)
     with pytest.raises(IndexError, match="squeeze: axis 2 is out of bounds for an array of dimension 2"):
