@@ -59,6 +59,7 @@ def test_numpy_functions_run_accels_op(device, data, dt):
         (np.var, (x,), {"axis": 1, "ddof": 1}, (a,)), (np.std, (x, (0, 2)), {"keepdims": True}, (a,)),
         (np.dot, (x, y), {}, (a, b)), (np.tensordot, (x, y), {"axes": 1}, (a, b)),
         (np.transpose, (x,), {}, (a,)), (np.transpose, (x, (1, 0, 2)), {}, (a,)),
+        (np.swapaxes, (x, 0, -1), {}, (a,)), (np.moveaxis, (x,), {"source": [0, 1], "destination": [2, 0]}, (a,)),
         (np.reshape, (x, (4, -1)), {}, (a,)), (np.where, (cond, x, 0), {}, (c, a, 0)),
         (np.zeros_like, (x,), {}, (a,)), (np.ones_like, (x,), {"dtype": "float64"}, (a,)),
         (np.full_like, (x, 2), {}, (a, 2)), (np.empty_like, (x,), {}, (a,)),
