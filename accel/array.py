@@ -338,6 +338,7 @@ class Array:
     def __ipow__(self, other): return _ew.pow(self, other, out=self)
     def __matmul__(self, other): return _la.matmul(self, other)
     def __rmatmul__(self, other): return _la.matmul(other, self)
+    def __imatmul__(self, other): return _la.matmul_in_place(self, other)
     def __lt__(self, other): return _ew.binary("less", self, other)
     def __le__(self, other): return _ew.binary("less_equal", self, other)
     def __gt__(self, other): return _ew.binary("greater", self, other)

@@ -51,6 +51,19 @@ def matmul(a: Array, b: Array) -> Array:
     return Array(out, a.device)
 
 
+def matmul_in_place(a: Array, b: Array) -> Array:
+    """``a @= b``: NumPy's ``matmul(a, b, out=a)``, where the product has ``a``'s shape (a square
+    ``b``, say) and casts to its dtype; written into ``a``, so its views see it."""
+    result = matmul(a, b)
+    if not np.can_cast(result.dtype, a.dtype, "same_kind"):  # NumPy checks the dtype first
+        raise TypeError(f"matmul: cannot write a {result.dtype} result into a of dtype {a.dtype}")
+    if result.shape != a.shape:
+        raise ValueError(f"matmul: a @= b needs a product of a's shape {a.shape}, "
+                         f"got {result.shape} from shapes {a.shape} and {b.shape}")
+    a[...] = result
+    return a
+
+
 def tensordot(a: Array, b: Array, axes: Axes = 2) -> Array:
     """Sum of products over ``axes`` of ``a`` and ``b`` (an int N: a's last N with b's first N)."""
     _check("tensordot", a, b)

@@ -78,6 +78,36 @@ def test_mlp_shapes_with_transposes(device):
     check(G @ W.T, g @ w.T)
 
 
+@pytest.mark.parametrize("dt1, dt2", [("float32", "float32"), ("float64", "float32"), ("int32", "int32"),
+                                      ("int64", "uint8"), ("float32", "int64"), ("int32", "float32")])
+@pytest.mark.parametrize("sa, sb", [((3, 4), (4, 4)), ((4,), (4, 4)), ((2, 3, 4), (4, 4)), ((2, 3, 3), (2, 3, 3)),
+                                    ((3, 4), (4,)), ((3, 4), (4, 5)), ((3, 3), (2, 3, 3))])
+def test_matmul_in_place_is_numpys(device, dt1, dt2, sa, sb):
+    """a @= b as NumPy's matmul(a, b, out=a): a's views see it; a product of another shape or
+    a dtype that does not cast back is refused, as NumPy refuses it."""
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(-5, 5, sa).astype(dt1), rng.integers(0, 5, sb).astype(dt2)
+    whole = accel.asarray(np.concatenate([a, a]), device=device)
+    x = whole[:len(a)]
+    try:
+        np.matmul(a, b, out=a)
+    except (ValueError, TypeError) as exc:
+        with pytest.raises(TypeError if isinstance(exc, TypeError) else ValueError, match="matmul: "):
+            x @= accel.asarray(b, device=device)
+        return
+    y = x
+    y @= accel.asarray(b, device=device)
+    assert y is x
+    check(whole[:len(a)], a)
+
+
+def test_matmul_in_place_by_itself(device):
+    a = np.arange(9, dtype=np.float32).reshape(3, 3)
+    x = accel.asarray(a, device=device, copy=True)
+    x @= x  # the product is computed whole before it is written
+    check(x, a @ a)
+
+
 def test_matmul_errors(device):
     a = accel.ones((2, 3), device=device)
     with pytest.raises(ValueError, match=r"inner dimensions differ: shapes \(2, 3\) and \(4, 5\)"):
