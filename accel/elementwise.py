@@ -159,17 +159,23 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
         out._data[...] = beyond
         return out
     fn = kernel(op, device)
-    if not checked and (out is None or (out is args[0] and len(args) == 2)) and _shortcut(op, args, loop):
+    ints = [i for i, a in enumerate(args) if type(a) is int and loop[i].kind in "iu"] if op in _BEYOND else []
+    if not checked and (out is None or (out is args[0] and len(args) == 2 and not ints)) and _shortcut(args):
         if all(isinstance(a, Array) for a in args) and hasattr(fn, "specialize"):
             # a backend's direct callable where it has one (the CPU: the ufunc itself)
             plan = fn.specialize(loop, in_place=out is not None)
+        elif len(args) == 2 and out is None and hasattr(fn, "specialize_number"):
+            plan = fn.specialize_number(loop, number_first=not isinstance(args[0], Array))
         else:
             call = functools.partial(fn, dtypes=loop)
             plan = call if out is None else functools.partial(_into_first, call)
-        if not isinstance(args[-1], Array):  # the number in the loop's dtype, as in bufs below
-            plan = functools.partial(_number_last, plan, loop[1].type)
-        elif not isinstance(args[0], Array):
-            plan = functools.partial(_number_first, plan, loop[0].type)
+            if not isinstance(args[-1], Array):  # the number in the loop's dtype, as in bufs below
+                plan = functools.partial(_number_last, plan, loop[1].type)
+            elif not isinstance(args[0], Array):
+                plan = functools.partial(_number_first, plan, loop[0].type)
+        if ints:  # a Python int compared with integers: its value counts, the plan serves those in range
+            info = np.iinfo(loop[ints[0]])
+            plan = functools.partial(_int_in_range, plan, op, device, ints[0], int(info.min), int(info.max))
         # keyed as binary() and apply() look plans up: a number by its type (np.float32, float)
         key = tuple(a._data.dtype if isinstance(a, Array) else type(a) for a in args)
         (_PLANS if out is None else _IN_PLACE)[(op, device.kind) + key] = plan
@@ -178,13 +184,12 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
     return out if out is not None else Array(result, device)
 
 
-def _shortcut(op: str, args: tuple, loop: tuple[np.dtype, ...]) -> bool:
+def _shortcut(args: tuple) -> bool:
     """Whether later calls like this one can take a shortcut of ``apply`` or ``binary``: Arrays
-    only, or an Array and a number (not a Python int compared with integers: its value counts)."""
+    only, or an Array and a number."""
     numbers = [type(a) in NUMBERS for a in args]
     if len(args) == 2 and sum(numbers) == 1:
-        i = numbers.index(True)
-        return isinstance(args[1 - i], Array) and not (op in _BEYOND and type(args[i]) is int and loop[i].kind in "iu")
+        return isinstance(args[1 - numbers.index(True)], Array)
     return all(isinstance(a, Array) for a in args)
 
 
@@ -197,6 +202,14 @@ def _comparison_beyond_range(op: str, args: tuple, loop: tuple[np.dtype, ...]) -
         if type(a) is int and dt.kind in "iu" and not np.iinfo(dt).min <= a <= np.iinfo(dt).max:
             return _BEYOND[op if i == 1 else _SWAPPED[op]][0 if a > 0 else 1]
     return None
+
+
+def _int_in_range(plan: Callable[..., Any], op: str, device: Any, i: int, lo: int, hi: int, a: Any, b: Any) -> Any:
+    """``plan(a, b)`` where operand ``i``, a Python int compared with integers, lies in their
+    dtype's range [lo, hi]; beyond it the full path gives NumPy 2's answer (uint8 > -1: all True)."""
+    if lo <= (b if i else a) <= hi:
+        return plan(a, b)
+    return _apply(op, (a, Array(b, device)) if i == 0 else (Array(a, device), b), None)._data
 
 
 def _number_last(plan: Callable[..., Any], dtype: type, a: Any, number: int | float) -> Any:

@@ -690,11 +690,12 @@ def test_repeated_in_place_operators_match_numpy(device, dt, shape):
                 check(name, x, want)
 
 
-# the CPU spreads a scalar into a run as long as the array (128 x 64), or as a row of it: the last
+# the CPU spreads a scalar into a run as long as the array (128 x 64; 20 x 100 for the quiet ops such
+# as comparisons, which it spreads from 1024 elements), or as a row of it: the last
 # axis (5 x 4096), a power-of-two factor (2 x 16384 of 1 x 32768) or another divisor of the size
 # (7737 of 3 x 23211, odd, its last axis longer than a row); where the size has none in the rows'
 # range (65537, a prime) it leaves the scalar to NumPy's stride-0 loop
-@pytest.mark.parametrize("shape", [(128, 64), (5, 4096), (1, 32768), (3, 23211), (1, 65537)])
+@pytest.mark.parametrize("shape", [(20, 100), (128, 64), (5, 4096), (1, 32768), (3, 23211), (1, 65537)])
 @pytest.mark.parametrize("op", BINARY + ["where"])
 def test_scalar_operands_of_large_arrays_match_numpy(device, op, shape):
     """Python and NumPy scalars and 0-d arrays, on either side, allocating or into ``out=`` (the
@@ -720,7 +721,8 @@ def test_scalar_operands_of_large_arrays_match_numpy(device, op, shape):
                 continue
             strided = [v[:, ::2] if np.ndim(v) else v for v in numpy_args]
             with np.errstate(all="ignore"):
-                check(op, getattr(accel, op)(*args), want)
+                for _ in range(2):  # the second call takes the shortcut its first call made
+                    check(op, getattr(accel, op)(*args), want)
                 out = accel.empty(want.shape, dtype=want.dtype, device=device)
                 assert getattr(accel, op)(*args, out=out) is out
                 check(op, out, want)
@@ -749,12 +751,14 @@ def test_integer_floor_division_by_a_scalar_matches_numpy(device):
 
 @pytest.mark.parametrize("dt", ["uint8", "int32", "int64"])
 def test_comparing_integers_with_a_python_int_beyond_their_range(device, dt):
-    """NumPy 2 compares exactly (uint8 > -1 is all True, == 300 all False) rather than overflow."""
-    a = np.array([0, 1, np.iinfo(dt).max, np.iinfo(dt).min], dt)
+    """NumPy 2 compares exactly (uint8 > -1 is all True, == 300 all False) rather than overflow;
+    ints in range and beyond it alternate, as later calls take the shortcut of the first in range
+    (on 1200 elements, which the CPU compares with a run of the int)."""
+    a = np.tile(np.array([0, 1, 3, np.iinfo(dt).max, np.iinfo(dt).min], dt), 240)
     x = accel.asarray(a, device=device)
-    out = accel.ones(4, dtype="bool", device=device)
+    out = accel.ones(a.size, dtype="bool", device=device)
     for op in ["greater", "greater_equal", "less", "less_equal", "equal", "not_equal"]:
-        for scalar in [-1, 256, 2**40, -(2**70), 2**70]:
+        for scalar in [3, -1, 3, 256, 1, 2**40, 0, -(2**70), 3, 2**70, 3]:
             for args, numpy_args in [((x, scalar), (a, scalar)), ((scalar, x), (scalar, a))]:
                 check(op, getattr(accel, op)(*args), getattr(np, op)(*numpy_args))
                 check(op, getattr(accel, op)(*args, out=out), getattr(np, op)(*numpy_args))
