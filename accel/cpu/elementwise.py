@@ -673,15 +673,18 @@ class UfuncKernel:
 
     def specialize_number(self, dtypes: tuple[np.dtype, ...], number_first: bool) -> Callable[[Any, Any], Any]:
         """For the front end's shortcut of an array and a number (``x > 0.5``, ``1.0 - x``): a
-        function of the two, which casts the number to its loop dtype and, for a C-contiguous
-        array of up to ROW elements, spreads it into a run of the array's shape here, without
-        the general path's checks; other arrays take that path (and its rows)."""
+        function of the two, which casts the number to its loop dtype and calls the ufunc, with
+        the number spread into a run of the array's shape for a C-contiguous array of up to ROW
+        elements (from QUIET_SPREAD_FROM or SPREAD_FROM), without the general path's checks;
+        larger or strided arrays take that path (and its rows)."""
         ufunc, number_dtype = self.specialize(dtypes), dtypes[0 if number_first else 1]
         cast, lowest = number_dtype.type, QUIET_SPREAD_FROM if self.fn.__name__ in QUIET else SPREAD_FROM
 
         def plan(a: Any, b: Any) -> Any:
             array, number = (b, cast(a)) if number_first else (a, cast(b))
-            if lowest <= array.size <= ROW and array.flags.c_contiguous:
+            if array.size < lowest:  # stride 0 as it is (a 0-d array's NumPy scalar made an array again)
+                return np.asarray(ufunc(number, array) if number_first else ufunc(array, number))
+            if array.size <= ROW and array.flags.c_contiguous:
                 run = np.empty(array.shape, number_dtype)
                 run.fill(number)
                 return ufunc(run, array) if number_first else ufunc(array, run)
