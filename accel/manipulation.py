@@ -54,17 +54,15 @@ def moveaxis(x: Array, source: int | Sequence[int], destination: int | Sequence[
 
 
 def _each_axis(op: str, ndim: int, axis: int | Sequence[int]) -> list[int]:
-    """``axis`` (an int or a sequence) as non-negative ints in the order given, each checked."""
-    axes = []
-    for a in axis if isinstance(axis, (tuple, list)) else (axis,):
-        if a is None:
-            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got None")
-        if ndim == 0:
-            raise IndexError(f"{op}: axis {a} is out of bounds for an array of dimension 0")
-        axes += normalize_axes(op, ndim, a)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: repeated axis in {axis!r}")
-    return axes
+    """``axis`` (an int or a sequence) as non-negative ints in the order given; normalize_axes
+    checks them (types, bounds, repeats) but sorts, and takes None as every axis."""
+    axes = list(axis) if isinstance(axis, (tuple, list)) else [axis]
+    if None in axes:
+        raise TypeError(f"{op}: axis must be an int or a tuple of ints, got None")
+    if ndim == 0 and axes:
+        raise IndexError(f"{op}: axis {axes[0]} is out of bounds for an array of dimension 0")
+    normalize_axes(op, ndim, axis)
+    return [int(a) % ndim for a in axes]
 
 
 def flatten(x: Array) -> Array:
