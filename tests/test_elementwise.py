@@ -479,6 +479,19 @@ def test_clip_matches_numpy(device, data, dt):
     check("x.clip", on(a).clip(*map(on, lo_hi)), want)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_clip_signed_zeros_and_nans(device, dtype):
+    """Every triple of special values: NumPy's clip gives a tie to the bound (clip(-0.0, 0.0, 1)
+    is +0.0, where maximum(-0.0, 0.0) is -0.0) and the first NaN of x, min, max; bit for bit."""
+    vals = np.array([np.nan, -np.inf, np.inf, -0.0, 0.0, -1.0, 1.0, 0.5], dtype)
+    a, lo, hi = (v.ravel() for v in np.meshgrid(vals, vals, vals, indexing="ij"))
+    lo[np.isnan(lo)] = -np.nan  # min's NaNs have the sign bit: which NaN won shows in it
+    want = np.clip(a, lo, hi)
+    got = accel.clip(*(accel.asarray(v, device=device) for v in (a, lo, hi)))
+    check("clip", got, want)
+    np.testing.assert_array_equal(np.signbit(host(got)), np.signbit(want))
+
+
 def test_clip_needs_a_bound(device):
     with pytest.raises(ValueError, match="clip: give min, max or both"):
         accel.clip(accel.ones(3, device=device))

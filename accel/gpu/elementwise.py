@@ -71,7 +71,7 @@ OPERATIONS: dict[str, str] = {
     "equal": "out = a == b",
     "not_equal": "out = a != b",
     "where": "out = c ? a : b",
-    "clip": "T m = (a >= b || a != a) ? a : b; out = (m <= c || m != m) ? m : c",  # maximum, then minimum
+    "clip": "T m = (a > b || a != a) ? a : b; out = (m < c || m != m) ? m : c",  # NumPy's clip: a tie gives the bound
     "bitwise_and": "out = a & b",
     "bitwise_or": "out = a | b",
     "bitwise_xor": "out = a ^ b",
