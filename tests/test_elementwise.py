@@ -607,6 +607,25 @@ def test_out_overlapping_an_input_reads_the_input_first(device, case, dtype):
     np.testing.assert_array_equal(host(x), want)
 
 
+NUMBER_OVERLAPS = {  # the same with a number, on arrays long enough for the CPU's number loop
+    "shifted up": lambda xp, x: xp.maximum(x[:-1], 40, out=x[1:]),
+    "shifted down": lambda xp, x: xp.subtract(x[1:], 3, out=x[:-1]),
+    "number first": lambda xp, x: xp.minimum(60, x[1:], out=x[:-1]),
+    "itself": lambda xp, x: xp.maximum(x, 40, out=x),
+}
+
+
+@pytest.mark.parametrize("case", NUMBER_OVERLAPS)
+@pytest.mark.parametrize("dtype", ["float32", "int32"])
+def test_out_overlapping_an_input_with_a_number(device, case, dtype):
+    a = np.random.default_rng(5).integers(0, 100, 3000).astype(dtype)
+    want = a.copy()
+    NUMBER_OVERLAPS[case](np, want)
+    x = accel.asarray(a, device=device, copy=True)
+    NUMBER_OVERLAPS[case](accel, x)
+    np.testing.assert_array_equal(host(x), want)
+
+
 def test_operators_and_reflected_scalars(device):
     a = np.array([[1, -2, 3], [4, 5, -6]], dtype=np.int32)
     x = accel.asarray(a, device=device)
