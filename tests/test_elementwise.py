@@ -736,7 +736,7 @@ def test_scalar_operands_of_large_arrays_match_numpy(device, op, shape):
     for dt in DTYPES:
         a = dense(dt, shape, seed=3, bound=9)
         zero_d = np.asarray(3, dt)
-        cases = ([(a > 4, a, 2), (a > 4, zero_d, a)] if op == "where" else
+        cases = ([(a > 4, a, 2), (a > 4, zero_d, a), (a > 4, 2, zero_d)] if op == "where" else
                  [(a, s) for s in (3, 2.5, np.float32(2.5), zero_d)] + [(s, a) for s in (3, zero_d)])
         for numpy_args in cases:
             if op == "pow" and (a.dtype.kind != "f" or numpy_args[0] is not a):
