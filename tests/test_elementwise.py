@@ -304,6 +304,49 @@ def test_every_call_form_warns_at_the_callers_line(form):
             [str(w) for w in caught]
 
 
+def _outcome(call, settings):
+    """What ``call`` gives under ``np.errstate(**settings)``: its result (or error) and warnings."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(**settings):
+        warnings.simplefilter("always")
+        try:
+            result = host(call())
+        except FloatingPointError as exc:
+            result = str(exc)
+    return result, sorted(str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("op", ["add", "subtract", "multiply", "divide"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_float_ops_with_a_number_report_errors_as_numpy(op, dtype):
+    """On the CPU, float arithmetic between a large array and a number runs a loop that reports
+    no floating-point flags but sees any inf or NaN result, which the ufunc then computes again:
+    NumPy's warnings and errors, or none for an inf or NaN that was already there; underflow,
+    which leaves finite results, where np.errstate asks for it."""
+    info = np.finfo(dtype)
+    for spoil, number in [(None, 2.5), (None, info.max), (None, 0.0), (np.inf, 1.5), (np.nan, 1.5), (None, info.tiny),
+                          (info.max, info.max), (info.max, -info.max)]:  # the last two overflow + and -
+        a = np.random.default_rng(2).uniform(-4, 4, 3000).astype(dtype)
+        if spoil is not None:
+            a[1234] = spoil
+        x = accel.asarray(a)
+        for args, accel_args in [((a, number), (x, number)), ((number, a), (number, x))]:
+            for settings in ({}, {"under": "warn"}, {"all": "raise"}):
+                want = _outcome(lambda: ORACLE[op](*args), settings)
+                for _ in range(2):  # the second call takes the plan the first one made
+                    got = _outcome(lambda: getattr(accel, op)(*accel_args), settings)
+                    assert got[1] == want[1], (op, spoil, number, settings)
+                    if isinstance(want[0], str):
+                        assert got[0] == want[0]
+                    else:
+                        np.testing.assert_array_equal(got[0], want[0])
+        for settings in ({}, {"all": "raise"}):  # in place: the result written, then the error raised
+            a2, x2 = a.copy(), accel.asarray(a, copy=True)
+            want = _outcome(lambda: ORACLE[op](a2, number, out=a2), settings)
+            got = _outcome(lambda: getattr(accel, op)(x2, number, out=x2), settings)
+            assert got[1] == want[1] and (got[0] == want[0] if isinstance(want[0], str) else True)
+            np.testing.assert_array_equal(host(x2), a2)
+
+
 def test_errstate_settings_other_than_warn_are_kept():
     x = accel.asarray(np.array([1.0, 0.0], np.float32))
     with np.errstate(divide="raise", invalid="ignore"), pytest.raises(FloatingPointError, match="divide by zero"):

@@ -20,7 +20,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic, overload
 
 from ..dispatch import register
-from .fperrors import reported_at_caller
+from .fperrors import reported_at_caller, underflow_ignored
 
 
 def wrap(x, like):
@@ -644,29 +644,54 @@ def _jitable(fn: Callable[..., Any]) -> Callable[..., Any]:
     return nb.extending.register_jitable(inline="always")(fn)
 
 
+#: float ops whose every floating-point error (overflow, invalid, divide by zero) leaves a non-finite
+#: result; underflow, the one that does not, NumPy ignores unless told otherwise
+CHECKED = {"add", "subtract", "multiply", "divide"}
+
+
 @functools.lru_cache(maxsize=None)
-def number_loop(fn: Callable[..., Any], numbers: tuple[bool, ...]) -> Callable[..., None]:
+def number_kind(fn: Callable[..., Any], dtypes: tuple[np.dtype, ...]) -> str | None:
+    """How a number loop may run ``fn`` for ``dtypes``: "quiet" (it sets no floating-point flag),
+    "checked" (float arithmetic: it reports whether a result is not finite, and then the ufunc
+    computes the answer again for NumPy's warnings), or None (the ufunc only)."""
+    if not may_warn(fn, dtypes):
+        return "quiet"
+    return "checked" if fn.__name__ in CHECKED and all(d.kind == "f" for d in dtypes) else None
+
+
+@functools.lru_cache(maxsize=None)
+def number_loop(fn: Callable[..., Any], numbers: tuple[bool, ...], checked: bool) -> Callable[..., bool]:
     """An njit loop of ``fn`` over 1-D C-contiguous arrays and numbers (``numbers`` marks which
     inputs are numbers: (False, True) is x > 0.5, (True, False) 0.5 < x, (False, True, True)
     clip(x, 0, 1)), writing ``out``: ``loop(*inputs, out)``. A number stays in a register, where a
     ufunc reads it down a run of copies: float32 x > 0.5 on 2**20 took 128 us that way, 58 here
-    (NumPy 57). Only for loops that cannot set a floating-point flag, as nothing reports it here."""
+    (NumPy 57). Nothing reports its floating-point flags, so where ``checked`` it returns whether
+    a result is inf or NaN (which costs nothing measurable: the loop waits on memory)."""
     f = _jitable(fn)  # the function itself (a dispatcher in the closure would key the disk cache by its uuid)
     if numbers == (False, True):
         def loop(a, b, out):
+            bad = False
             for i in range(out.shape[0]):
                 out[i] = f(a[i], b)
+                if checked:
+                    bad |= not np.abs(out[i]) < np.inf
+            return bad
     elif numbers == (True, False):
         def loop(a, b, out):
+            bad = False
             for i in range(out.shape[0]):
                 out[i] = f(a, b[i])
-    elif numbers == (False, True, True):
+                if checked:
+                    bad |= not np.abs(out[i]) < np.inf
+            return bad
+    elif numbers == (False, True, True) and not checked:
         def loop(a, b, c, out):
             for i in range(out.shape[0]):
                 out[i] = f(a[i], b, c)
+            return False
     else:
         raise ValueError(f"no number loop for the pattern {numbers}")
-    return nb.njit(cache=True)(loop)
+    return nb.njit(cache=True, error_model="numpy")(loop)  # as a ufunc: x / 0 is inf, not ZeroDivisionError
 
 
 #: the patterns number_loop has, and the size from which it beats the ufunc (its call costs about
@@ -675,13 +700,14 @@ NUMBER_LOOPS, NUMBER_LOOP_FROM = {(False, True), (True, False), (False, True, Tr
 
 
 def _number_loop_call(fn: Callable[..., Any], inputs: tuple, out: np.ndarray | None,
-                      dtypes: tuple[np.dtype, ...]) -> np.ndarray | None:
+                      dtypes: tuple[np.dtype, ...], checked: bool) -> np.ndarray | None:
     """``fn``'s number_loop on ``inputs`` (one C-contiguous array, in its loop dtype, and numbers,
     0-d arrays among them), into ``out`` (None, or C-contiguous, the array's shape, the result's
-    dtype); None where that does not apply (then the ufunc runs)."""
+    dtype, and for a checked loop apart from the array); None where that does not apply or a
+    checked loop saw a result that is not finite (then the ufunc runs)."""
     first = inputs[0]  # the array is the first input, or the second of two
     array = first if len(inputs) != 2 or (isinstance(first, np.ndarray) and first.ndim) else inputs[1]
-    if not isinstance(array, np.ndarray) or array.size < NUMBER_LOOP_FROM:
+    if not isinstance(array, np.ndarray) or array.size < NUMBER_LOOP_FROM or (checked and not underflow_ignored()):
         return None
     array = None
     numbers = []
@@ -693,16 +719,17 @@ def _number_loop_call(fn: Callable[..., Any], inputs: tuple, out: np.ndarray | N
             array = x
         numbers.append(is_number)
     numbers = tuple(numbers)
-    if array is None or numbers not in NUMBER_LOOPS:
+    if array is None or numbers not in NUMBER_LOOPS or (checked and len(numbers) != 2):
         return None
+    # a shifted overlap would read elements the loop has written (NumPy's ufunc copies), and a
+    # checked loop that fails must leave the array as it was, for the ufunc
     if out is not None and not (out.shape == array.shape and out.dtype == dtypes[-1] and out.flags.c_contiguous
-                                and (out is array or not np.may_share_memory(out, array))):
-        return None  # (a shifted overlap would read elements the loop has written: NumPy's ufunc copies)
+                                and ((out is array and not checked) or not np.may_share_memory(out, array))):
+        return None
     result = np.empty(array.shape, dtypes[-1]) if out is None else out
     args = [dt.type(x[()] if isinstance(x, np.ndarray) else x) if number else x.reshape(-1)
             for x, dt, number in zip(inputs, dtypes, numbers)]
-    number_loop(fn, numbers)(*args, result.reshape(-1))
-    return result
+    return None if number_loop(fn, numbers, checked)(*args, result.reshape(-1)) else result
 
 
 #: In place (``out`` is an input) Numba's loop runs scalar: LLVM vectorises it behind a runtime
@@ -753,26 +780,28 @@ class UfuncKernel:
     def specialize_number(self, dtypes: tuple[np.dtype, ...], number_first: bool) -> Callable[[Any, Any], Any]:
         """For the front end's shortcut of an array and a number (``x > 0.5``, ``1.0 - x``): a
         function of the two, without the general path's checks, which casts the number to its
-        loop dtype. A loop that cannot warn runs number_loop on a C-contiguous array of its
+        loop dtype. Where number_kind allows, it runs number_loop on a C-contiguous array of its
         dtype from NUMBER_LOOP_FROM elements. Otherwise it calls the ufunc, with the number
         spread into a run of the array's shape for a C-contiguous array of up to ROW elements
         (from QUIET_SPREAD_FROM or SPREAD_FROM); larger or strided arrays take the general path."""
         number_dtype, array_dtype, result_dtype = dtypes[0 if number_first else 1], dtypes[1 if number_first else 0], dtypes[-1]
         cast, lowest = number_dtype.type, QUIET_SPREAD_FROM if self.fn.__name__ in QUIET else SPREAD_FROM
-        loop = None if may_warn(self.fn, dtypes) else number_loop(self.fn, (True, False) if number_first else (False, True))
+        kind = number_kind(self.fn, dtypes)
+        checked = kind == "checked"
+        loop = kind and number_loop(self.fn, (True, False) if number_first else (False, True), checked)
         ufunc = None  # built on first need: the number loop may serve every call
 
         def plan(a: Any, b: Any) -> Any:
             nonlocal ufunc
             array, number = (b, cast(a)) if number_first else (a, cast(b))
             size, contiguous = array.size, array.flags.c_contiguous
-            if loop is not None and size >= NUMBER_LOOP_FROM and contiguous and array.dtype == array_dtype:
+            if (loop and size >= NUMBER_LOOP_FROM and contiguous and array.dtype == array_dtype
+                    and (not checked or underflow_ignored())):
                 result = np.empty(array.shape, result_dtype)
-                if number_first:
-                    loop(number, array.reshape(-1), result.reshape(-1))
-                else:
-                    loop(array.reshape(-1), number, result.reshape(-1))
-                return result
+                flat = array.reshape(-1)
+                if not (loop(number, flat, result.reshape(-1)) if number_first else loop(flat, number, result.reshape(-1))):
+                    return result
+                return self.through_ufunc((number, array) if number_first else (array, number), None, dtypes)
             if size >= lowest and not (size <= ROW and contiguous):
                 return self(number, array, dtypes=dtypes) if number_first else self(array, number, dtypes=dtypes)
             ufunc = ufunc or self.specialize(dtypes)
@@ -787,10 +816,15 @@ class UfuncKernel:
         if out is not None and out.size >= IN_PLACE_FROM and any(x is out for x in inputs):
             _copied_back(out, lambda: self(*inputs, dtypes=dtypes))
             return out
-        if not may_warn(self.fn, dtypes):
-            result = _number_loop_call(self.fn, inputs, out, dtypes)
+        kind = number_kind(self.fn, dtypes)
+        if kind:
+            result = _number_loop_call(self.fn, inputs, out, dtypes, kind == "checked")
             if result is not None:
                 return result
+        return self.through_ufunc(inputs, out, dtypes)
+
+    def through_ufunc(self, inputs: tuple, out: np.ndarray | None, dtypes: tuple[np.dtype, ...]) -> np.ndarray:
+        """The op by its ufunc, numbers spread into runs where spread_scalars can."""
         ufunc = self.specialize(dtypes)
         result = spread_scalars(ufunc, inputs, out, dtypes)
         if result is None:

@@ -65,3 +65,20 @@ def _derive(user: Any, warn: Callable[[str, int], None]) -> Any:
 
 def _warn(name: str, error: str, flags: int) -> None:
     warnings.warn(f"{error} encountered in {name}", RuntimeWarning, stacklevel=callers_level())
+
+
+_state: tuple[Any, bool] = (None, True)  # the last error state seen, and whether it ignores underflow
+
+
+def underflow_ignored() -> bool:
+    """Whether the user's ``np.errstate`` ignores underflow, as NumPy does by default: a check
+    on float results for inf and NaN then sees every error NumPy would report."""
+    if _extobj_contextvar is None:
+        return np.geterr()["under"] == "ignore"
+    global _state
+    state = _extobj_contextvar.get()
+    seen, ignored = _state  # one read of the pair: another thread may replace it
+    if state is not seen:
+        ignored = _get_extobj_dict()["under"] == "ignore"
+        _state = (state, ignored)
+    return ignored
