@@ -661,33 +661,26 @@ def number_kind(fn: Callable[..., Any], dtypes: tuple[np.dtype, ...]) -> str | N
 
 @functools.lru_cache(maxsize=None)
 def number_loop(fn: Callable[..., Any], numbers: tuple[bool, ...], checked: bool) -> Callable[..., bool]:
-    """An njit loop of ``fn`` over 1-D C-contiguous arrays and numbers (``numbers`` marks which
-    inputs are numbers: (False, True) is x > 0.5, (True, False) 0.5 < x, (False, True, True)
-    clip(x, 0, 1)), writing ``out``: ``loop(*inputs, out)``. A number stays in a register, where a
-    ufunc reads it down a run of copies: float32 x > 0.5 on 2**20 took 128 us that way, 58 here
+    """An njit loop of ``fn`` over a 1-D C-contiguous array and numbers, ``loop(array, *numbers,
+    out)``; ``numbers`` marks which of ``fn``'s inputs are the numbers: (False, True) is x > 0.5,
+    (True, False) 0.5 < x, (False, True, True) clip(x, 0, 1). A number stays in a register, where
+    a ufunc reads it down a run of copies: float32 x > 0.5 on 2**20 took 128 us that way, 58 here
     (NumPy 57). Nothing reports its floating-point flags, so where ``checked`` it returns whether
     a result is inf or NaN (which costs nothing measurable: the loop waits on memory)."""
     f = _jitable(fn)  # the function itself (a dispatcher in the closure would key the disk cache by its uuid)
-    if numbers == (False, True):
-        def loop(a, b, out):
+    number_first = numbers == (True, False)  # a constant in the closure: Numba compiles one branch
+    if numbers in ((False, True), (True, False)):
+        def loop(array, number, out):
             bad = False
             for i in range(out.shape[0]):
-                out[i] = f(a[i], b)
-                if checked:
-                    bad |= not np.abs(out[i]) < np.inf
-            return bad
-    elif numbers == (True, False):
-        def loop(a, b, out):
-            bad = False
-            for i in range(out.shape[0]):
-                out[i] = f(a, b[i])
+                out[i] = f(number, array[i]) if number_first else f(array[i], number)
                 if checked:
                     bad |= not np.abs(out[i]) < np.inf
             return bad
     elif numbers == (False, True, True) and not checked:
-        def loop(a, b, c, out):
+        def loop(array, b, c, out):
             for i in range(out.shape[0]):
-                out[i] = f(a[i], b, c)
+                out[i] = f(array[i], b, c)
             return False
     else:
         raise ValueError(f"no number loop for the pattern {numbers}")
@@ -727,9 +720,8 @@ def _number_loop_call(fn: Callable[..., Any], inputs: tuple, out: np.ndarray | N
                                 and ((out is array and not checked) or not np.may_share_memory(out, array))):
         return None
     result = np.empty(array.shape, dtypes[-1]) if out is None else out
-    args = [dt.type(x[()] if isinstance(x, np.ndarray) else x) if number else x.reshape(-1)
-            for x, dt, number in zip(inputs, dtypes, numbers)]
-    return None if number_loop(fn, numbers, checked)(*args, result.reshape(-1)) else result
+    values = [dt.type(x[()] if isinstance(x, np.ndarray) else x) for x, dt, number in zip(inputs, dtypes, numbers) if number]
+    return None if number_loop(fn, numbers, checked)(array.reshape(-1), *values, result.reshape(-1)) else result
 
 
 #: In place (``out`` is an input) Numba's loop runs scalar: LLVM vectorises it behind a runtime
@@ -798,8 +790,7 @@ class UfuncKernel:
             if (loop and size >= NUMBER_LOOP_FROM and contiguous and array.dtype == array_dtype
                     and (not checked or underflow_ignored())):
                 result = np.empty(array.shape, result_dtype)
-                flat = array.reshape(-1)
-                if not (loop(number, flat, result.reshape(-1)) if number_first else loop(flat, number, result.reshape(-1))):
+                if not loop(array.reshape(-1), number, result.reshape(-1)):
                     return result
                 return self.through_ufunc((number, array) if number_first else (array, number), None, dtypes)
             if size >= lowest and not (size <= ROW and contiguous):
