@@ -815,11 +815,14 @@ def test_integer_floor_division_by_a_scalar_matches_numpy(device):
     info = np.iinfo(np.int32)
     a = np.concatenate([np.array([info.min, info.min + 1, -7, -1, 0, 1, 7, info.max - 1, info.max], np.int32),
                         np.random.default_rng(1).integers(info.min, info.max, 5000, dtype=np.int32)])
-    y = accel.asarray(a, device=device)
     for d in [1, 2, 3, 7, -2, -7, 1000003, info.max, info.min, -(2**30), np.int32(5), 0, -1]:
+        # and exact multiples of d with their neighbours, where a quotient rounded the wrong way floors wrong
+        k = np.random.default_rng(2).integers(info.min // abs(int(d) or 1), info.max // abs(int(d) or 1), 1000)
+        near = (k * int(d))[:, None] + np.array([-1, 0, 1])
+        ad = np.concatenate([a, near[(near >= info.min) & (near <= info.max)].astype(np.int32)])
         with np.errstate(all="ignore"):
-            want = a // d
-            got = y // d
+            want = ad // d
+            got = accel.asarray(ad, device=device) // d
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(host(got), want, err_msg=str(d))
 

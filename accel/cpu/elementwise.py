@@ -825,10 +825,12 @@ class UfuncKernel:
 
 #: the registered kernel of each op (nn's fused kernels call some of them)
 def floor_divide_in_float(a, b):
-    """``a // b`` for integers of up to 32 bits and ``b`` not 0 or -1, as the floor of a float
-    quotient: for ints below 2**31 the float64 quotient is within 2**-22 / |b| of the true one
-    (below 2**16, the float32 one within 2**-8 / |b|), nearer than any integer other than the
-    true quotient's floor can be (1 / |b|), so the floor is exact; and a float division vectorises."""
+    """``a // b`` for integers of up to 32 bits and ``b`` not 0 or -1, as ``floor((a + h) * (1 / b))``
+    with h = 0.5 of b's sign: (a + h) / b lies at least 0.5 / |b| inside the interval
+    [q, q + 1) of the true quotient q = floor(a / b) (a = q b + m, m an integer between 0 and b,
+    not b), and below 2**31 the float64 product is within 2**-21 / |b| of it (below 2**16 the
+    float32 one within 2**-7 / |b|), so its floor is q. With b fixed the reciprocal is computed
+    once: a multiply, where a float division per element took twice as long."""
     return _float_quotient_floor(a, b)
 
 
@@ -839,7 +841,12 @@ def _float_quotient_floor(a, b):
 @overload(_float_quotient_floor)
 def _float_quotient_floor_compiled(a, b):
     f = np.float32 if a.bitwidth <= 16 else np.float64
-    return lambda a, b: wrap(np.int64(np.floor(f(a) / f(b))), a)
+
+    def impl(a, b):
+        fb = f(b)
+        half = f(0.5) if fb > 0 else f(-0.5)
+        return wrap(np.int32(np.floor((f(a) + half) * (f(1) / fb))), a)  # |q| < 2**31: int32 converts in SIMD
+    return impl
 
 
 class FloorDivideKernel(UfuncKernel):
@@ -859,11 +866,14 @@ class FloorDivideKernel(UfuncKernel):
         return super().__call__(*inputs, dtypes=dtypes, out=out)
 
     def specialize_number(self, dtypes: tuple[np.dtype, ...], number_first: bool) -> Callable[[Any, Any], Any]:
-        """The general path, which picks the float quotient by the divisor's value."""
+        """The float quotient's plan for a divisor it takes (``x // 7``), else the general path."""
         cast = dtypes[0 if number_first else 1].type
         if number_first:
             return lambda a, b: self(cast(a), b, dtypes=dtypes)
-        return lambda a, b: self(a, cast(b), dtypes=dtypes)
+        if not (dtypes[1].kind in "iu" and dtypes[1].itemsize <= 4):
+            return lambda a, b: self(a, cast(b), dtypes=dtypes)
+        by_scalar = self.by_scalar.specialize_number(dtypes, number_first=False)
+        return lambda a, b: by_scalar(a, b) if b != 0 and b != -1 else self(a, cast(b), dtypes=dtypes)
 
 
 KERNELS: dict[str, UfuncKernel] = {
