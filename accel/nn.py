@@ -138,6 +138,8 @@ def sgd_update(param: Array, grad: Array, lr: float, momentum: float = 0.0,
     for x in (param,) + arrays[2:]:
         if not x._data.flags.c_contiguous:
             raise ValueError("sgd_update updates in place and needs C-contiguous param and velocity")
+        if not getattr(x._data.flags, "writeable", True):  # a NumPy buffer; CuPy's are always writable
+            raise ValueError("sgd_update updates in place, and param or velocity is read-only")
     if momentum and velocity is None:
         raise ValueError("sgd_update: momentum needs a velocity array (zeros_like(param) to start)")
     xp = backend(param.device).xp

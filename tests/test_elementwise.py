@@ -669,6 +669,21 @@ def test_out_overlapping_an_input_with_a_number(device, case, dtype):
     np.testing.assert_array_equal(host(x), want)
 
 
+@pytest.mark.parametrize("size", [100, 2000, 5000])
+def test_read_only_arrays_are_read_not_written(size):
+    """An Array over a read-only NumPy buffer computes, and refuses to be written with NumPy's
+    ValueError, whichever loop would write it (the number loops from 1024 elements, in place from 4096)."""
+    a = np.linspace(-1, 1, size, dtype=np.float32)
+    a.flags.writeable = False
+    x = accel.asarray(a)
+    check("greater", x > 0.5, a > 0.5)
+    for write in (lambda: x.__iadd__(1), lambda: x.__imul__(2.0), lambda: accel.maximum(x, 0.5, out=x),
+                  lambda: accel.multiply(x, 2.0, out=x), lambda: x.__setitem__(slice(None), 0)):
+        with pytest.raises(ValueError, match="read-only"):
+            write()
+    np.testing.assert_array_equal(host(x), np.linspace(-1, 1, size, dtype=np.float32))
+
+
 def test_operators_and_reflected_scalars(device):
     a = np.array([[1, -2, 3], [4, 5, -6]], dtype=np.int32)
     x = accel.asarray(a, device=device)

@@ -177,3 +177,15 @@ def test_nn_errors(device):
     for grad, velocity in [(x, None), (x[::-1], None), (accel.zeros_like(x), x)]:
         with pytest.raises(ValueError, match="param, grad and velocity must be separate arrays"):
             accel.sgd_update(x, grad, lr=0.1, momentum=0.9 if velocity is not None else 0.0, velocity=velocity)
+
+
+def test_sgd_update_refuses_read_only_weights():
+    """A read-only NumPy buffer under an Array is refused by name, before Numba would fail to compile."""
+    frozen = np.ones((4, 3), np.float32)
+    frozen.flags.writeable = False
+    w, g = accel.asarray(frozen), accel.ones((4, 3))
+    with pytest.raises(ValueError, match="sgd_update updates in place, and param or velocity is read-only"):
+        accel.sgd_update(w, g, lr=0.1)
+    with pytest.raises(ValueError, match="read-only"):
+        accel.sgd_update(accel.ones((4, 3)), g, lr=0.1, momentum=0.9, velocity=w)
+    np.testing.assert_array_equal(host(w), frozen)

@@ -717,6 +717,7 @@ def _number_loop_call(fn: Callable[..., Any], inputs: tuple, out: np.ndarray | N
     # a shifted overlap would read elements the loop has written (NumPy's ufunc copies), and a
     # checked loop that fails must leave the array as it was, for the ufunc
     if out is not None and not (out.shape == array.shape and out.dtype == dtypes[-1] and out.flags.c_contiguous
+                                and out.flags.writeable  # else the ufunc's "output array is read-only"
                                 and ((out is array and not checked) or not np.may_share_memory(out, array))):
         return None
     result = np.empty(array.shape, dtypes[-1]) if out is None else out
