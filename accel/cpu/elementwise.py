@@ -781,14 +781,14 @@ class UfuncKernel:
         cast, lowest = number_dtype.type, QUIET_SPREAD_FROM if self.fn.__name__ in QUIET else SPREAD_FROM
         kind = number_kind(self.fn, dtypes)
         checked = kind == "checked"
-        loop = kind and number_loop(self.fn, (True, False) if number_first else (False, True), checked)
+        loop = None if kind is None else number_loop(self.fn, (True, False) if number_first else (False, True), checked)
         ufunc = None  # built on first need: the number loop may serve every call
 
         def plan(a: Any, b: Any) -> Any:
             nonlocal ufunc
             array, number = (b, cast(a)) if number_first else (a, cast(b))
             size, contiguous = array.size, array.flags.c_contiguous
-            if (loop and size >= NUMBER_LOOP_FROM and contiguous and array.dtype == array_dtype
+            if (loop is not None and size >= NUMBER_LOOP_FROM and contiguous and array.dtype == array_dtype
                     and (not checked or underflow_ignored())):
                 result = np.empty(array.shape, result_dtype)
                 if not loop(array.reshape(-1), number, result.reshape(-1)):
@@ -809,7 +809,7 @@ class UfuncKernel:
             _copied_back(out, lambda: self(*inputs, dtypes=dtypes))
             return out
         kind = number_kind(self.fn, dtypes)
-        if kind:
+        if kind is not None:
             result = _number_loop_call(self.fn, inputs, out, dtypes, kind == "checked")
             if result is not None:
                 return result
