@@ -103,8 +103,8 @@ class InPlace:
 
 class ScalarOps:
     """An array and a Python number on 2**20 and 10**6 float32 (``x * 0.5``, ``x > 0.5``,
-    ``maximum(x, 0.0)``): NumPy hands the number over with stride 0, which the CPU backend spreads
-    into contiguous rows (of 16384 and 15625: 10**6's powers of two are too few for a row)."""
+    ``maximum(x, 0.5)``): a ufunc gets the number with stride 0, so the CPU backend runs its
+    number loop instead (cpu.elementwise.number_loop; the multiply checked for inf and NaN)."""
     params = (DEVICES, ["accel", "baseline"], ["multiply", "greater", "maximum"], ["2**20", "10**6"])
     param_names = ["device", "impl", "op", "size"]
 
