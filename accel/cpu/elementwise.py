@@ -698,9 +698,9 @@ def _number_loop_call(fn: Callable[..., Any], inputs: tuple, out: np.ndarray | N
     0-d arrays among them), into ``out`` (None, or C-contiguous, the array's shape, the result's
     dtype, and for a checked loop apart from the array); None where that does not apply or a
     checked loop saw a result that is not finite (then the ufunc runs)."""
-    first = inputs[0]  # the array is the first input, or the second of two
-    array = first if len(inputs) != 2 or (isinstance(first, np.ndarray) and first.ndim) else inputs[1]
-    if not isinstance(array, np.ndarray) or array.size < NUMBER_LOOP_FROM or (checked and not underflow_ignored()):
+    first = inputs[0]  # the cheap early answer: the array is the first input, or the second of two
+    likely = first if len(inputs) != 2 or (isinstance(first, np.ndarray) and first.ndim) else inputs[1]
+    if not isinstance(likely, np.ndarray) or likely.size < NUMBER_LOOP_FROM or (checked and not underflow_ignored()):
         return None
     array = None
     numbers = []
@@ -860,9 +860,14 @@ class FloorDivideKernel(UfuncKernel):
         super().__init__(floor_divide)
         self.by_scalar = UfuncKernel(floor_divide_in_float)
 
+    @staticmethod
+    def _in_float(dtype: np.dtype) -> bool:
+        """Whether floor_divide_in_float serves ``dtype`` (with a divisor not in INTEGER_LOOP)."""
+        return dtype.kind in "iu" and dtype.itemsize <= 4
+
     def __call__(self, *inputs: Any, dtypes: tuple[np.dtype, ...], out: np.ndarray | None = None) -> np.ndarray:
         b = inputs[1]
-        if np.ndim(b) == 0 and dtypes[1].kind in "iu" and dtypes[1].itemsize <= 4 and b != 0 and b != -1:
+        if np.ndim(b) == 0 and self._in_float(dtypes[1]) and b not in INTEGER_LOOP:
             return self.by_scalar(*inputs, dtypes=dtypes, out=out)
         return super().__call__(*inputs, dtypes=dtypes, out=out)
 
@@ -871,10 +876,14 @@ class FloorDivideKernel(UfuncKernel):
         cast = dtypes[0 if number_first else 1].type
         if number_first:
             return lambda a, b: self(cast(a), b, dtypes=dtypes)
-        if not (dtypes[1].kind in "iu" and dtypes[1].itemsize <= 4):
+        if not self._in_float(dtypes[1]):
             return lambda a, b: self(a, cast(b), dtypes=dtypes)
         by_scalar = self.by_scalar.specialize_number(dtypes, number_first=False)
-        return lambda a, b: by_scalar(a, b) if b != 0 and b != -1 else self(a, cast(b), dtypes=dtypes)
+        return lambda a, b: by_scalar(a, b) if b not in INTEGER_LOOP else self(a, cast(b), dtypes=dtypes)
+
+
+#: the divisors whose special cases (// 0 is 0 with a warning, MIN // -1 wraps) need the integer loop
+INTEGER_LOOP = (0, -1)
 
 
 KERNELS: dict[str, UfuncKernel] = {
