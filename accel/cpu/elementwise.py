@@ -141,12 +141,23 @@ def _floor_div_compiled(a, b):
 
 
 def mod(a, b):
-    """``a % b`` with NumPy's integer semantics: x % 0 is 0 and raises the divide-by-zero flag."""
+    """``a % b`` as NumPy computes it, with the floating-point flags its loop raises and no others.
+    Integers: x % 0 is 0 and raises 'divide'. Floats: NumPy's npy_remainder, whose sign tests are
+    quiet (Numba's float ``%`` compares with ``<``, which raises 'invalid' on a NaN)."""
     return a % b
 
 
 @overload(mod)
 def _mod_compiled(a, b):
+    if isinstance(a, nb.types.Float):
+        def float_mod(a, b):
+            if b == 0:  # fmod(x, 0): NaN, 'invalid' unless x is already NaN
+                return a if a != a else strict_divide(wrap(0, a), b)
+            mod = wrap(np.fmod(a, b), a)
+            if mod == 0:
+                return np.copysign(wrap(0, a), b)
+            return mod + b if np.signbit(b) != np.signbit(mod) else mod
+        return float_mod
     if not isinstance(a, nb.types.Integer):
         return lambda a, b: a % b
 
