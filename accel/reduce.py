@@ -92,8 +92,7 @@ def var(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float =
     divisor = builtins.max(math.prod(x.shape[a] for a in axes) - float(ddof), 0.0)  # a Python float keeps x's float dtype
     if divisor <= 0:
         warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=callers_level())  # NumPy's words
-    with np.errstate(divide="ignore", invalid="ignore"):  # warned above
-        return _reduce("squared_deviations", x, axes, keepdims) / divisor
+    return _reduce("squared_deviations", x, axes, keepdims) / divisor  # 0 / 0 also warns, as in NumPy
 
 
 def std(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float = 0) -> Array:

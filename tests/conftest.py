@@ -58,3 +58,11 @@ def _emulated_gpu(request):
 def host(x) -> np.ndarray:
     """The NumPy value of an accel Array from any device."""
     return x.numpy() if isinstance(x, accel.Array) else np.asarray(x)
+
+
+def flags_of(fn) -> int:
+    """The floating-point flags (NumPy's bit mask) NumPy reports after ``fn()``'s loops, in one run."""
+    seen = [0]
+    with np.errstate(all="call", call=lambda kind, flags: seen.__setitem__(0, seen[0] | flags)):
+        fn()
+    return seen[0]

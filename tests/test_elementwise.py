@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 import accel
 from accel.elementwise import RULES
-from conftest import host
+from conftest import flags_of, host
 from cuda_host import flush_subnormals
 from strategies import DTYPES, arrays, broadcastable, dense
 
@@ -191,14 +191,6 @@ def test_cpu_kernels_report_numpys_floating_point_errors(op):
         grids = [np.tile(g, (8,) + (1,) * (g.ndim - 1)) for g in grids]  # long enough for the SIMD loops
         want = fp_errors(lambda: ORACLE[op](*grids))
         assert fp_errors(lambda: getattr(accel, op)(*map(accel.asarray, grids))) == want, (op, dtypes)
-
-
-def flags_of(fn) -> int:
-    """The floating-point flags (NumPy's bit mask) NumPy reports after ``fn()``'s loops, in one run."""
-    seen = [0]
-    with np.errstate(all="call", call=lambda kind, flags: seen.__setitem__(0, seen[0] | flags)):
-        fn()
-    return seen[0]
 
 
 @pytest.mark.parametrize("op", BINARY)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, strategies as st
 
 import accel
-from conftest import host
+from conftest import flags_of, host
 from strategies import DTYPES, arrays, dense, shapes
 
 REDUCTIONS = ["sum", "mean", "max", "min", "any", "all"]
@@ -30,7 +30,8 @@ def axes_for(draw, ndim: int):
 
 
 @pytest.mark.parametrize("op", REDUCTIONS)
-@pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")  # checked below
+@pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:invalid value encountered in divide:RuntimeWarning")  # 0 / 0, as NumPy's  # checked below
 @given(data=st.data(), dt=st.sampled_from(DTYPES), keepdims=st.booleans())
 def test_reductions_match_numpy(device, op, data, dt, keepdims):
     a = data.draw(arrays(dt, data.draw(shapes(max_dims=4, max_side=6)), nan=op in ("any", "all")))  # NaN is nonzero
@@ -52,6 +53,7 @@ def test_reductions_match_numpy(device, op, data, dt, keepdims):
 
 @pytest.mark.parametrize("op", ["sum", "mean"])
 @pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:invalid value encountered in divide:RuntimeWarning")  # 0 / 0, as NumPy's
 @given(data=st.data(), dt=st.sampled_from(DTYPES), to=st.sampled_from(DTYPES), keepdims=st.booleans())
 def test_sum_and_mean_in_a_dtype_match_numpy(device, op, data, dt, to, keepdims):
     """dtype=: the input cast to it and the result in it (integer sums wrap as NumPy's do), from
@@ -214,9 +216,48 @@ def test_any_all_settle_at_any_position(device, op, dt):
 
 @pytest.mark.parametrize("call", [lambda x: accel.mean(x), lambda x: x.mean()], ids=["function", "method"])
 def test_mean_of_empty_warning_names_the_callers_line(device, call):
-    with pytest.warns(RuntimeWarning, match="Mean of empty slice") as caught:
+    """NumPy's two warnings on the CPU, its 0 / 0 included; a GPU warns of no floating-point error."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         call(accel.zeros((0,), device=device))
-    assert [w.filename for w in caught] == [__file__]
+    assert [w.filename for w in caught] == [__file__] * len(caught)
+    assert [str(w.message) for w in caught] == ["Mean of empty slice."] + (
+        ["invalid value encountered in divide"] if device == "cpu" else [])
+
+
+#: rows on which NumPy's float loops and accel's float64 sums raise the same flags (a float32 row
+#: summing past 3.4e38 in part overflows in NumPy only: accel's float64 partial sums hold it)
+ERROR_ROWS = [("float64", [np.inf, -np.inf, 1.0]),  # inf - inf: 'invalid'
+              ("float32", [np.inf, -np.inf, 1.0]),
+              ("float32", [np.inf, 1.0, 2.0]),  # a sum is inf, quietly; var's deviations are inf - inf
+              ("float64", [np.nan, np.inf, 2.0]),  # NaN in, NaN out: quiet
+              ("float64", [1.7e308, 1.7e308, 0.0])]  # 'overflow'
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "var", "std"])
+@pytest.mark.parametrize("dtype, row", ERROR_ROWS)
+def test_cpu_float_reductions_report_numpys_errors(op, dtype, row):
+    """NumPy's flags from sums that Numba computes and never reports: the row with a clean one,
+    along rows, down columns and over everything."""
+    a = np.array([row, [1.0, 2.0, 3.0]], dtype)
+    for x, axis in ((a, 1), (a.T, 0), (np.ascontiguousarray(a.T), 0), (a, None)):
+        want = flags_of(lambda: getattr(np, op)(x, axis=axis))
+        assert flags_of(lambda: getattr(accel, op)(accel.asarray(x), axis=axis)) == want, (x, axis)
+
+
+def test_cpu_float32_sum_beyond_float32_warns_at_the_callers_line():
+    """A float32 sum past 3.4e38 (summed in float64, then cast) is inf with NumPy's 'overflow',
+    named at the user's line; under np.errstate it raises."""
+    x = accel.asarray(np.array([3e38, 3e38], np.float32))
+    for call in (lambda: accel.sum(x), lambda: x.sum(axis=0), lambda: np.sum(x)):
+        with pytest.warns(RuntimeWarning, match="overflow encountered in sum") as caught:
+            assert host(call()) == np.inf
+        assert [w.filename for w in caught] == [__file__]
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError, match="overflow encountered in sum"):
+        x.sum()
+    with np.errstate(over="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x.sum()
 
 
 def test_large_float32_sum_is_accurate(device):

@@ -15,6 +15,7 @@ own since 2.0. Should that ever be missing, kernels run as they are and warnings
 from __future__ import annotations
 
 import functools
+import sys
 import warnings
 from typing import Any, Callable
 
@@ -28,6 +29,8 @@ except ImportError:  # pragma: no cover - a NumPy that reorganised its internals
     _extobj_contextvar = None
 
 _KINDS = ("divide", "over", "under", "invalid")
+_WORDS = {"divide": "divide by zero", "over": "overflow", "under": "underflow", "invalid": "invalid value"}
+_BITS = {"divide": 1, "over": 2, "under": 4, "invalid": 8}  # NumPy's flags, as its callbacks get them
 
 
 def reported_at_caller(ufunc: np.ufunc) -> Callable[..., Any]:
@@ -65,6 +68,27 @@ def _derive(user: Any, warn: Callable[[str, int], None]) -> Any:
 
 def _warn(name: str, error: str, flags: int) -> None:
     warnings.warn(f"{error} encountered in {name}", RuntimeWarning, stacklevel=callers_level())
+
+
+def report(name: str, kinds: list[str]) -> None:
+    """Report the floating-point errors ``kinds`` (of 'divide', 'over', 'under', 'invalid', in
+    that order) found by a kernel whose CPU flags NumPy never reads (an njit loop), as NumPy
+    reports a ufunc's: by the user's ``np.errstate``, warnings at the caller's line."""
+    if not kinds:
+        return
+    modes, flags = np.geterr(), sum(_BITS[k] for k in kinds)
+    for kind in kinds:
+        mode, error = modes[kind], _WORDS[kind]
+        if mode == "warn":
+            _warn(name, error, flags)
+        elif mode == "raise":
+            raise FloatingPointError(f"{error} encountered in {name}")
+        elif mode == "call":
+            np.geterrcall()(error, flags)
+        elif mode == "print":
+            print(f"Warning: {error} encountered in {name}", file=sys.stderr)
+        elif mode == "log":
+            np.geterrcall().write(f"Warning: {error} encountered in {name}\n")
 
 
 _state: tuple[Any, bool] = (None, True)  # the last error state seen, and whether it ignores underflow

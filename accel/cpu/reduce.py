@@ -17,42 +17,57 @@ import numpy as np
 
 from ..dispatch import register
 from .elementwise import from_order_key, order_key
+from .fperrors import report, reported_at_caller
 
 _FAST = {"reassoc"}  # lets LLVM vectorise sums without giving up NaN/inf semantics
 
 
+@nb.njit(cache=True, inline="always")
+def _within(acc, limit):
+    """Whether every ``|acc[i]| <= limit``: False for inf and NaN, and for a float64 sum that its
+    float32 result cannot hold. Checked per row, it is all a clean float sum costs."""
+    ok = True
+    for i in range(acc.shape[0]):
+        ok &= abs(acc[i]) <= limit
+    return ok
+
+
 @nb.njit(cache=True, fastmath=_FAST)
-def _sum_rows(x, acc):
+def _sum_rows(x, acc, limit):
     for i in range(x.shape[0]):
         s = acc[i]
         for j in range(x.shape[1]):
             s += x[i, j]
         acc[i] = s
+    return _within(acc, limit)
 
 
 @nb.njit(cache=True, fastmath=_FAST)
-def _sum_cols(x, acc):
+def _sum_cols(x, acc, limit):
     for j in range(x.shape[1]):
         for i in range(x.shape[0]):
             acc[i] += x[i, j]
+    return _within(acc, limit)
 
 
 @nb.njit(cache=True, fastmath=_FAST)
-def _squared_deviations_rows(x, mean, acc):
+def _squared_deviations_rows(x, mean, acc, limit):
     for i in range(x.shape[0]):
         m, s = mean[i], 0.0
         for j in range(x.shape[1]):
             d = np.float64(x[i, j]) - m
             s += d * d
         acc[i] = s
+    return _within(acc, limit)
 
 
 @nb.njit(cache=True, fastmath=_FAST)
-def _squared_deviations_cols(x, mean, acc):
+def _squared_deviations_cols(x, mean, acc, limit):
     for j in range(x.shape[1]):
         for i in range(x.shape[0]):
             d = np.float64(x[i, j]) - mean[i]
             acc[i] += d * d
+    return _within(acc, limit)
 
 
 @nb.njit(cache=True)
@@ -187,30 +202,61 @@ def _kept_shape(data: np.ndarray, axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(n for a, n in enumerate(data.shape) if a not in axes)
 
 
-def _sums(data: np.ndarray, axes: tuple[int, ...], acc_dtype: np.dtype) -> np.ndarray:
-    x = _as_2d(data, axes)
+def _sums(x: np.ndarray, acc_dtype: np.dtype, limit: float = math.inf) -> tuple[np.ndarray, bool]:
+    """The sums of a 2-D view's rows, and whether each is within ``limit`` (see ``_within``)."""
     acc = np.zeros(x.shape[0], dtype=acc_dtype)
-    if x.size:
-        (_sum_cols if x.strides[0] < x.strides[1] else _sum_rows)(x, acc)
-    return acc
+    if not x.size:
+        return acc, True
+    return acc, (_sum_cols if x.strides[0] < x.strides[1] else _sum_rows)(x, acc, limit)
 
 
 def _accumulator(dtype: np.dtype) -> np.dtype:
     return np.dtype(np.float64) if dtype.kind == "f" else dtype
 
 
+_F64 = np.dtype(np.float64)
+_LIMITS = {dt: float(np.finfo(dt).max) for dt in (np.dtype(np.float32), _F64)}
+_divide = reported_at_caller(np.true_divide)
+
+
+def _limit(dtype: np.dtype) -> float:
+    return _LIMITS.get(dtype, math.inf)
+
+
+def _report_errors(name: str, x: np.ndarray, result: np.ndarray) -> None:
+    """The floating-point errors NumPy's float loops report for what gave ``result``, a reduction
+    of each row of ``x`` that was not within bounds: 'overflow' for an inf from finite numbers
+    (the float64 sum, or its cast to float32), 'invalid' for a NaN from no NaN (inf - inf)."""
+    rows = ~np.isfinite(result)
+    got, x = result[rows], x[rows]
+    nan_in, inf_in = np.isnan(x).any(axis=1), np.isinf(x).any(axis=1)
+    report(name, [kind for kind, seen in (("over", np.isinf(got) & ~nan_in & ~inf_in),
+                                          ("invalid", np.isnan(got) & ~nan_in)) if seen.any()])
+
+
+def _finish(name: str, x: np.ndarray, acc: np.ndarray, within: bool, dtype: np.dtype) -> np.ndarray:
+    """``acc`` cast to ``dtype``, with NumPy's warnings where some row was not within bounds."""
+    if within or dtype.kind != "f":
+        return acc.astype(dtype, copy=False)
+    with np.errstate(all="ignore"):  # reported below, at the user's line and in NumPy's terms
+        result = acc.astype(dtype, copy=False)
+    _report_errors(name, x, result)
+    return result
+
+
 @register("sum", "cpu")
 def sum_(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    acc = _sums(data, axes, _accumulator(dtype))
-    return acc.astype(dtype, copy=False).reshape(_kept_shape(data, axes))
+    x = _as_2d(data, axes)
+    acc, within = _sums(x, _accumulator(dtype), _limit(dtype))
+    return _finish("sum", x, acc, within, dtype).reshape(_kept_shape(data, axes))
 
 
 @register("mean", "cpu")
 def mean(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    count = math.prod(data.shape[a] for a in axes)
-    acc = _sums(data, axes, np.dtype(np.float64))
-    with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is NaN, quietly
-        return (acc / count).astype(dtype, copy=False).reshape(_kept_shape(data, axes))
+    x = _as_2d(data, axes)
+    acc, within = _sums(x, _F64, _LIMITS[_F64])  # a finite mean fits dtype
+    acc = _divide(acc, float(x.shape[1]))  # the mean of nothing: NaN, with NumPy's 'invalid value'
+    return _finish("mean", x, acc, within or not x.shape[1], dtype).reshape(_kept_shape(data, axes))
 
 
 @register("squared_deviations", "cpu")
@@ -218,12 +264,12 @@ def squared_deviations(data: np.ndarray, axes: tuple[int, ...], dtype: np.dtype)
     """The sum over ``axes`` of (data - its mean)**2, var's numerator, in float64 from two reads
     of ``data`` (no array of deviations), then cast to ``dtype``."""
     x = _as_2d(data, axes)
-    acc = np.zeros(x.shape[0])
+    acc, within = np.zeros(x.shape[0]), True
     if x.size:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = _sums(data, axes, acc.dtype) / x.shape[1]
-        (_squared_deviations_cols if x.strides[0] < x.strides[1] else _squared_deviations_rows)(x, mean, acc)
-    return acc.astype(dtype, copy=False).reshape(_kept_shape(data, axes))
+        mean = _sums(x, acc.dtype)[0] / x.shape[1]
+        kernel = _squared_deviations_cols if x.strides[0] < x.strides[1] else _squared_deviations_rows
+        within = kernel(x, mean, acc, _limit(dtype))
+    return _finish("var", x, acc, within, dtype).reshape(_kept_shape(data, axes))
 
 
 def _extreme_2d(x: np.ndarray, want_max: bool, want_index: bool) -> tuple[np.ndarray, np.ndarray]:
