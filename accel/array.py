@@ -13,6 +13,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .devices import Device, DeviceLike, backend, resolve
+from .fperrors import cast
 
 _BASIC_INDEX = (int, np.integer, slice, type(None), type(Ellipsis))
 
@@ -131,7 +132,7 @@ class Array:
         dt = _dt.as_dtype(dtype)
         if not copy and dt == self.dtype:
             return self
-        return Array(self._data.astype(dt), self._device)
+        return Array(cast(self._data, dt), self._device)
 
     def to_device(self, device: DeviceLike) -> "Array":
         """A copy of this array on ``device`` (the same array if it is already there)."""

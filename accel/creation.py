@@ -14,6 +14,7 @@ import numpy as np
 from . import dtypes as _dt
 from .array import Array
 from .devices import Device, DeviceLike, backend, resolve
+from .fperrors import cast, reported_at_caller
 from .manipulation import join
 
 Shape = Union[int, Sequence[int]]
@@ -31,12 +32,22 @@ def _place(host: np.ndarray, device: Device) -> Array:
     return Array(backend(device).from_host(host, device), device)
 
 
+def _filled(xp: Any, shape: tuple[int, ...], value: Any, dtype: np.dtype) -> Any:
+    data = xp.empty(shape, dtype=dtype)
+    data[...] = value  # not xp.full: NumPy's is Python, and its line would take the warning below
+    return data
+
+
+#: a fill value that overflows dtype (1e300 in float32) warns at the caller's line
+_full = reported_at_caller(_filled, "cast")
+
+
 def _new(fill: str, shape: Shape, dtype: Any, device: DeviceLike | None, value: Any = None) -> Array:
     dev = resolve(device)
     dt = _dt.as_dtype(DEFAULT_FLOAT if dtype is None else dtype)
     with backend(dev).on(dev):
         xp = backend(dev).xp
-        data = xp.full(_shape(shape), value, dtype=dt) if fill == "full" else getattr(xp, fill)(_shape(shape), dtype=dt)
+        data = _full(xp, _shape(shape), value, dt) if fill == "full" else getattr(xp, fill)(_shape(shape), dtype=dt)
     return Array(data, dev)
 
 
@@ -63,7 +74,7 @@ def asarray(obj: Any, dtype: Any = None, device: DeviceLike | None = None, copy:
         host = np.asarray(obj, dtype=dt)
         if dt is None and host.dtype.kind == "f":
             dt = DEFAULT_FLOAT
-    host = host.astype(dt or _dt.default_dtype(host), copy=bool(copy))
+    host = cast(host, dt or _dt.default_dtype(host), bool(copy))
     return _place(host, dev)
 
 
@@ -146,7 +157,7 @@ def _random(method: str, params: tuple[float, float], shape: Shape, dtype: Any,
     if dt.kind != "f":
         raise TypeError(f"{method} needs a floating dtype, not {dt}")
     host = getattr(_generator(seed), method)(*params, _shape(shape))
-    return asarray(host.astype(dt), device=device)
+    return asarray(cast(host, dt), device=device)
 
 
 def uniform(low: float = 0.0, high: float = 1.0, shape: Shape = (), dtype: Any = None,

@@ -6,6 +6,7 @@ import os
 import pickle
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -384,3 +385,30 @@ def test_setitem_from_overlapping_memory_matches_numpy(device, case):
     x = accel.asarray(a, device=device, copy=True)
     SETITEM_OVERLAPS[case](x)
     np.testing.assert_array_equal(host(x), want)
+
+
+BIG = np.array([1e300, 1e300, 3.0])
+CASTS = {  # each overflows float32 (or, to an int, is invalid) in NumPy's own cast
+    "astype": lambda: accel.asarray(BIG).astype("float32"),
+    "astype to int": lambda: accel.asarray(np.array([np.nan, 1.0])).astype("int32"),
+    "asarray": lambda: accel.asarray(BIG, dtype="float32"),
+    "sum dtype=": lambda: accel.asarray(BIG).sum(dtype="float32"),
+    "setitem": lambda: accel.zeros(3).__setitem__(slice(None), accel.asarray(BIG)),
+    "fill": lambda: accel.zeros(3).fill(1e300),
+    "full": lambda: accel.full(3, 1e300, dtype="float32"),
+    "uniform": lambda: accel.uniform(0, 1e300, shape=(3,), dtype="float32"),
+    "matmul": lambda: accel.asarray(np.full((2, 2), 1e300)) @ accel.asarray(np.full((2, 2), 1e300)),
+}
+
+
+@pytest.mark.parametrize("form", CASTS)
+def test_cpu_casts_warn_as_numpy_at_the_callers_line(form):
+    """The line that called accel, not accel's own, as for the elementwise ops; NumPy's words."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CASTS[form]()
+    kind = "invalid value" if form == "astype to int" else "overflow"
+    where = "matmul" if form == "matmul" else "cast"
+    assert [(str(w.message), w.filename) for w in caught] == [(f"{kind} encountered in {where}", __file__)]
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError):
+        CASTS[form]()

@@ -7,9 +7,12 @@ so a process pays Numba's compile time only the first time a machine sees a kern
 from __future__ import annotations
 
 import contextlib
+import operator
 from typing import Any
 
 import numpy as np
+
+from ..fperrors import reported_at_caller
 
 xp = np
 
@@ -31,10 +34,13 @@ def synchronize() -> None:
     """CPU kernels finish before they return; nothing to wait for."""
 
 
+_setitem = reported_at_caller(operator.setitem, "cast")  # 1e300 into float32 warns at the caller's line
+
+
 def setitem(data: np.ndarray, key: Any, value: Any) -> None:
     """``data[key] = value``; NumPy itself reads a value or index that overlaps the target as if
     copied first."""
-    data[key] = value
+    _setitem(data, key, value)
 
 
 from . import elementwise, linalg, nn, reduce  # noqa: E402,F401  (registers the kernels)

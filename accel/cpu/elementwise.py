@@ -20,7 +20,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic, overload
 
 from ..dispatch import register
-from .fperrors import reported_at_caller, underflow_ignored
+from ..fperrors import reported_at_caller, underflow_ignored
 
 
 def wrap(x, like):

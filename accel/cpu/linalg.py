@@ -14,6 +14,9 @@ import numba as nb
 import numpy as np
 
 from ..dispatch import register
+from ..fperrors import reported_at_caller
+
+_matmul = reported_at_caller(np.matmul)  # an overflow in BLAS's sums warns at the caller's line
 
 
 @nb.njit(cache=True)
@@ -32,7 +35,7 @@ def matmul(a: np.ndarray, b: np.ndarray, batch: tuple[int, ...], dtype: np.dtype
     if a.dtype != dtype or b.dtype != dtype:
         a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
     if dtype.kind == "f":
-        return np.matmul(a, b)
+        return _matmul(a, b)
     out = np.empty(batch + (a.shape[-2], b.shape[-1]), dtype=dtype)
     a3 = np.broadcast_to(a, batch + a.shape[-2:])
     b3 = np.broadcast_to(b, batch + b.shape[-2:])

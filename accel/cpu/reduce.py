@@ -17,7 +17,7 @@ import numpy as np
 
 from ..dispatch import register
 from .elementwise import from_order_key, order_key
-from .fperrors import report, reported_at_caller
+from ..fperrors import report, reported_at_caller
 
 _FAST = {"reassoc"}  # lets LLVM vectorise sums without giving up NaN/inf semantics
 

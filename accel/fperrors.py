@@ -1,4 +1,5 @@
-"""Floating-point warnings of the CPU kernels, reported at the user's line as NumPy reports its own.
+"""Floating-point warnings of NumPy's work inside accel (CPU kernels, casts), reported at the user's
+line as NumPy reports its own.
 
 NumPy warns about a ufunc's floating-point errors (``divide by zero encountered in divide``)
 from the innermost Python frame, which for accel's ufuncs is accel's own line. Every such
@@ -21,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..callers import callers_level
+from .callers import callers_level
 
 try:
     from numpy._core.umath import _extobj_contextvar, _get_extobj_dict, _make_extobj
@@ -33,12 +34,14 @@ _WORDS = {"divide": "divide by zero", "over": "overflow", "under": "underflow", 
 _BITS = {"divide": 1, "over": 2, "under": 4, "invalid": 8}  # NumPy's flags, as its callbacks get them
 
 
-def reported_at_caller(ufunc: np.ufunc) -> Callable[..., Any]:
-    """``ufunc`` as a callable whose floating-point warnings name the caller's line."""
+def reported_at_caller(ufunc: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
+    """``ufunc`` (or any NumPy call) as a callable whose floating-point warnings name the caller's
+    line, and ``name`` (default: the ufunc's) as the operation they were encountered in."""
     if _extobj_contextvar is None:
         return ufunc
     get, set_state, reset = _extobj_contextvar.get, _extobj_contextvar.set, _extobj_contextvar.reset
-    warn = functools.partial(_warn, ufunc.__name__)
+    name = name or ufunc.__name__
+    warn = functools.partial(_warn, name)
     last = (None, None)  # the user's last error state (held, so its id is not reused) and ours
 
     def call(*args: Any, out: np.ndarray | None = None) -> Any:
@@ -52,8 +55,9 @@ def reported_at_caller(ufunc: np.ufunc) -> Callable[..., Any]:
             return ufunc(*args) if out is None else ufunc(*args, out=out)
         finally:
             reset(token)
-    call.__name__ = call.__qualname__ = ufunc.__name__
+    call.__name__ = call.__qualname__ = name
     return call
+
 
 
 def _derive(user: Any, warn: Callable[[str, int], None]) -> Any:
@@ -106,3 +110,8 @@ def underflow_ignored() -> bool:
         ignored = _get_extobj_dict()["under"] == "ignore"
         _state = (state, ignored)
     return ignored
+
+
+#: ``a.astype(dtype, copy=copy)``, whose overflow (1e300 to float32) and invalid values (NaN to an
+#: int) warn at the caller's line in NumPy's words ("overflow encountered in cast")
+cast = reported_at_caller(lambda a, dtype, copy=True: a.astype(dtype, copy=copy), "cast")
