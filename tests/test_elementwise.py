@@ -585,6 +585,29 @@ def test_seed_example(device):
     np.testing.assert_allclose(host(w), np.maximum(a.astype(np.float32) @ np.ones((10, 4), np.float32) + 1, 0), rtol=1e-5)
 
 
+@pytest.mark.parametrize("op", BINARY + UNARY + ["where"])
+@pytest.mark.parametrize("view", ["x[::2]", "x[:, ::2]", "x[::-1, 1::3]", "x.T[::2]"])
+def test_out_with_gaps_gets_exactly_its_elements(device, op, view):
+    """An out= view with gaps between its elements, from contiguous inputs: Numba's ufunc loops
+    would write it as if contiguous (they test only the inputs' steps), into the gaps."""
+    base = np.zeros((8, 12), np.float64)
+    target = eval(view, {"x": base})
+    shape, rng = target.shape, np.random.default_rng(5)
+    a, b = rng.uniform(1, 4, shape), rng.uniform(1, 4, shape)
+    args = {"where": (a > 2, a, b)}.get(op, (a,) if op in UNARY else (a, b))
+    if op in ("bitwise_and", "bitwise_or", "bitwise_xor", "invert"):
+        args, base = tuple(x.astype(np.int64) for x in args), base.astype(np.int64)
+    target = eval(view, {"x": base})
+    x = accel.asarray(base.copy(), device=device)
+    out = eval(view, {"x": x})
+    fn = getattr(accel, op)
+    with np.errstate(all="ignore"):
+        want_all = base.copy()
+        eval(view, {"x": want_all})[...] = ORACLE[op](*args) if op in ORACLE else getattr(np, op)(*args)
+        assert fn(*(accel.asarray(v, device=device) if isinstance(v, np.ndarray) else v for v in args), out=out) is out
+    np.testing.assert_allclose(host(x), want_all, rtol=1e-12)
+
+
 def test_out_and_inplace_operators(device):
     a = np.arange(12, dtype=np.float32).reshape(3, 4)
     x = accel.asarray(a, device=device, copy=True)

@@ -744,10 +744,19 @@ IN_PLACE_FROM = 4096
 
 def _in_place(ufunc: Callable[..., Any], a: np.ndarray, b: Any) -> None:
     """``a = ufunc(a, b)``, for the front end's in-place plans (x += y)."""
-    if a.size < IN_PLACE_FROM:
+    if a.size < IN_PLACE_FROM:  # written as read: an input's steps are its own (see _dense)
         ufunc(a, b, out=a)
     else:
         _copied_back(a, lambda: ufunc(a, b))
+
+
+def _writable_by_ufunc(out: np.ndarray, inputs: tuple) -> bool:
+    """Whether a Numba ufunc may write into ``out`` directly. Its loops take the output as
+    unit-strided whenever every input is (numba/np/ufunc/wrappers.py tests only the inputs'
+    steps), so an output with gaps between elements (``x[::2]``, ``x[:, ::2]``) that is not
+    itself an input (whose steps it would share) is written as if it had none: outside itself,
+    and wrong. Such an output gets a new result, copied in."""
+    return out.flags.c_contiguous or out.flags.f_contiguous or any(x is out for x in inputs)
 
 
 def _copied_back(out: np.ndarray, compute: Callable[[], np.ndarray]) -> None:
@@ -816,7 +825,8 @@ class UfuncKernel:
         return plan
 
     def __call__(self, *inputs: Any, dtypes: tuple[np.dtype, ...], out: np.ndarray | None = None) -> np.ndarray:
-        if out is not None and out.size >= IN_PLACE_FROM and any(x is out for x in inputs):
+        if out is not None and ((out.size >= IN_PLACE_FROM and any(x is out for x in inputs))
+                                or not _writable_by_ufunc(out, inputs)):
             _copied_back(out, lambda: self(*inputs, dtypes=dtypes))
             return out
         kind = number_kind(self.fn, dtypes)
