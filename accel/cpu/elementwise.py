@@ -744,7 +744,7 @@ IN_PLACE_FROM = 4096
 
 def _in_place(ufunc: Callable[..., Any], a: np.ndarray, b: Any) -> None:
     """``a = ufunc(a, b)``, for the front end's in-place plans (x += y)."""
-    if a.size < IN_PLACE_FROM:  # written as read: an input's steps are its own (see _dense)
+    if a.size < IN_PLACE_FROM:  # written as read: an input's steps are its own (see _writable_by_ufunc)
         ufunc(a, b, out=a)
     else:
         _copied_back(a, lambda: ufunc(a, b))
