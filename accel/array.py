@@ -115,9 +115,9 @@ class Array:
         """``x.dot(y)`` is ``accel.dot(x, y)``, as NumPy's method."""
         return _la.dot(self, other)
 
-    def clip(self, min: Any = None, max: Any = None) -> "Array":
+    def clip(self, min: Any = None, max: Any = None, *, out: "Array | None" = None) -> "Array":
         """``x.clip(min, max)`` is ``accel.clip(x, min, max)``, as NumPy's method."""
-        return _ew.clip(self, min, max)
+        return _ew.clip(self, min, max, out=out)
 
     def fill(self, value: bool | int | float) -> None:
         """Set every element to ``value`` in place, as NumPy's ``ndarray.fill`` (``x[...] = value``)."""
@@ -339,7 +339,7 @@ class Array:
     def __ipow__(self, other): return _ew.pow(self, other, out=self)
     def __matmul__(self, other): return _la.matmul(self, other)
     def __rmatmul__(self, other): return _la.matmul(other, self)
-    def __imatmul__(self, other): return _la.matmul_in_place(self, other)
+    def __imatmul__(self, other): return _la.matmul(self, other, out=self)
     def __lt__(self, other): return _ew.binary("less", self, other)
     def __le__(self, other): return _ew.binary("less_equal", self, other)
     def __gt__(self, other): return _ew.binary("greater", self, other)

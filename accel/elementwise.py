@@ -298,12 +298,13 @@ def pow(x1: Operand, x2: Operand, /, *, out: Array | None = None) -> Array:
     return apply("pow", x1, x2, out=out)
 
 
-def clip(x: Operand, min: Operand | None = None, max: Operand | None = None, /) -> Array:
+def clip(x: Operand, min: Operand | None = None, max: Operand | None = None, /, *,
+         out: Array | None = None) -> Array:
     """NumPy's clip: ``minimum(maximum(x, min), max)``, either bound None for none; NaN propagates,
     and where ``min`` > ``max`` the answer is ``max``. With both bounds one pass (NumPy's clip
-    ufunc's dtypes and broadcasting), with one a ``maximum`` or a ``minimum``."""
+    ufunc's dtypes and broadcasting), with one a ``maximum`` or a ``minimum``; ``out=`` as theirs."""
     if min is None and max is None:
         raise ValueError("clip: give min, max or both")
     if min is None:
-        return minimum(x, max)
-    return maximum(x, min) if max is None else apply("clip", x, min, max)
+        return minimum(x, max, out=out)
+    return maximum(x, min, out=out) if max is None else apply("clip", x, min, max, out=out)

@@ -26,10 +26,17 @@ def _check(op: str, a: object, b: object) -> None:
         same_device(op, (a._device, b._device))
 
 
-def matmul(a: Array, b: Array) -> Array:
+def matmul(a: Array, b: Array, /, *, out: Array | None = None) -> Array:
     """a @ b with NumPy's rules: 1-D operands are promoted and the added axis removed,
-    leading (batch) axes broadcast. Float products run on BLAS/cuBLAS."""
+    leading (batch) axes broadcast. Float products run on BLAS/cuBLAS. ``out=`` (NumPy's: the
+    product's shape, a dtype it casts to) gets the product, computed whole first, so ``out``
+    may be an operand (``a @= b``) and is written as one assignment."""
     _check("matmul", a, b)
+    if out is not None:
+        if not isinstance(out, Array):
+            raise TypeError(f"matmul: out must be an accel Array, not {type(out).__name__}")
+        same_device("matmul", (a._device, out._device))
+        return _into(out, matmul(a, b))
     if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]:  # the common case, checked cheaply
         dtype = _dt.resolve(np.matmul, "matmul", (a.dtype, b.dtype))[-1]
         return Array(kernel("matmul", a.device)(a._data, b._data, (), dtype), a.device)
@@ -43,25 +50,22 @@ def matmul(a: Array, b: Array) -> Array:
         raise ValueError(f"matmul: inner dimensions differ: shapes {a.shape} and {b.shape} "
                          f"({a2.shape[-1]} != {b2.shape[-2]})")
     batch = broadcast_shapes("matmul", a2.shape[:-2], b2.shape[:-2])
-    out = kernel("matmul", a.device)(a2, b2, batch, dtype)
+    product = kernel("matmul", a.device)(a2, b2, batch, dtype)
     if a.ndim == 1:
-        out = out[..., 0, :]
+        product = product[..., 0, :]
     if b.ndim == 1:
-        out = out[..., 0]
-    return Array(out, a.device)
+        product = product[..., 0]
+    return Array(product, a.device)
 
 
-def matmul_in_place(a: Array, b: Array) -> Array:
-    """``a @= b``: NumPy's ``matmul(a, b, out=a)``, where the product has ``a``'s shape (a square
-    ``b``, say) and casts to its dtype; written into ``a``, so its views see it."""
-    result = matmul(a, b)
-    if not np.can_cast(result.dtype, a.dtype, "same_kind"):  # NumPy checks the dtype first
-        raise TypeError(f"matmul: cannot write a {result.dtype} result into a of dtype {a.dtype}")
-    if result.shape != a.shape:
-        raise ValueError(f"matmul: a @= b needs a product of a's shape {a.shape}, "
-                         f"got {result.shape} from shapes {a.shape} and {b.shape}")
-    a[...] = result
-    return a
+def _into(out: Array, result: Array) -> Array:
+    """``out[...] = result``, with NumPy's checks of a matmul's ``out=``, its dtype first."""
+    if not np.can_cast(result.dtype, out.dtype, "same_kind"):
+        raise TypeError(f"matmul: cannot write a {result.dtype} result into out of dtype {out.dtype}")
+    if result.shape != out.shape:
+        raise ValueError(f"matmul: out has shape {out.shape} but the result has shape {result.shape}")
+    out[...] = result
+    return out
 
 
 def tensordot(a: Array, b: Array, axes: Axes = 2) -> Array:

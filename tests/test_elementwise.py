@@ -535,6 +535,15 @@ def test_clip_matches_numpy(device, data, dt):
     check("clip", accel.clip(on(a), *map(on, lo_hi)), want)
     check("np.clip", np.clip(on(a), *map(on, lo_hi)), want)
     check("x.clip", on(a).clip(*map(on, lo_hi)), want)
+    # out=, as a view with gaps (every other row of a buffer whose other rows must stay 7)
+    buffer = accel.full((2 * want.shape[0], *want.shape[1:]) if want.ndim else (), 7, dtype=want.dtype, device=device)
+    out = buffer[::2] if want.ndim else buffer
+    for fn in (accel.clip, np.clip):
+        assert fn(on(a), *map(on, lo_hi), out=out) is out
+        check(f"{fn.__module__}.clip out=", out, want)
+        if want.ndim:
+            np.testing.assert_array_equal(host(buffer[1::2]), np.full_like(want, 7))
+    assert on(a).clip(*map(on, lo_hi), out=out) is out
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

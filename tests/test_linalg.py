@@ -101,6 +101,46 @@ def test_matmul_in_place_is_numpys(device, dt1, dt2, sa, sb):
     check(whole[:len(a)], a)
 
 
+@pytest.mark.parametrize("dt1, dt2", [("float32", "float32"), ("int32", "int32"), ("float32", "int64")])
+@pytest.mark.parametrize("sa, sb", [((3, 4), (4, 5)), ((4,), (4, 5)), ((2, 3, 4), (4,)), ((3,), (3,)), ((2, 1, 3), (4, 1, 3, 2))])
+@pytest.mark.parametrize("out_dtype", ["float64", "float32", "int64", "int32", "bool"])
+@pytest.mark.parametrize("out_shape", ["product", "gaps", "wrong"])
+def test_matmul_out_is_numpys(device, dt1, dt2, sa, sb, out_dtype, out_shape):
+    """matmul(a, b, out=) and np.matmul(a, b, out=) as NumPy's: the product cast into out (a
+    view with gaps too, whose other elements stay), or NumPy's refusal of its dtype or shape."""
+    rng = np.random.default_rng(1)
+    a, b = rng.integers(-5, 5, sa).astype(dt1), rng.integers(-5, 5, sb).astype(dt2)
+    shape = np.matmul(a, b).shape
+    shape = shape + (2,) if out_shape == "wrong" else shape
+    base = np.full(tuple(2 * n for n in shape), 7, out_dtype)
+    gaps = tuple(slice(None, None, 2) for _ in shape) + (Ellipsis,)  # a view even when 0-d
+    want_base = base.copy()
+    want = want_base[gaps] if out_shape == "gaps" else np.full(shape, 7, out_dtype)
+    x, y = accel.asarray(a, device=device), accel.asarray(b, device=device)
+    for fn in (accel.matmul, np.matmul):
+        got_base = accel.asarray(base, device=device, copy=True)
+        out = got_base[gaps] if out_shape == "gaps" else accel.full(shape, 7, dtype=out_dtype, device=device)
+        try:
+            if out_shape == "wrong" and len(shape) == 1 and np.can_cast(np.matmul(a, b).dtype, out_dtype, "same_kind"):
+                raise ValueError("NumPy broadcasts a 0-d product into any out; accel wants its shape")
+            np.matmul(a, b, out=want)
+        except (ValueError, TypeError) as exc:
+            with pytest.raises(TypeError if isinstance(exc, TypeError) else ValueError, match="matmul: "):
+                fn(x, y, out=out)
+            check(out, np.full(shape, 7, out_dtype))  # refused before anything was written
+            continue
+        assert fn(x, y, out=out) is out
+        check(out, want)
+        if out_shape == "gaps":
+            check(got_base, want_base)
+
+
+def test_matmul_out_errors(device):
+    x = accel.ones((2, 3), device=device)
+    with pytest.raises(TypeError, match="matmul: out must be an accel Array, not ndarray"):
+        accel.matmul(x, x.T, out=np.empty((2, 2)))
+
+
 def test_matmul_in_place_by_itself(device):
     a = np.arange(9, dtype=np.float32).reshape(3, 3)
     x = accel.asarray(a, device=device, copy=True)
