@@ -83,9 +83,9 @@ def tensordot(a: Array, b: Array, axes: Axes = 2) -> Array:
         raise ValueError(f"tensordot: shapes {a.shape} and {b.shape} do not match on axes {ax_a} and {ax_b}")
     free_a = [i for i in range(a.ndim) if i not in ax_a]
     free_b = [j for j in range(b.ndim) if j not in ax_b]
-    k = math.prod(a.shape[i] for i in ax_a)
-    a2 = Array(a._data.transpose(free_a + ax_a).reshape(-1, k), a.device)
-    b2 = Array(b._data.transpose(ax_b + free_b).reshape(k, -1), b.device)
+    k = math.prod(a.shape[i] for i in ax_a)  # the sizes spelled out: -1 cannot be solved for where k is 0
+    a2 = Array(a._data.transpose(free_a + ax_a).reshape(math.prod(a.shape[i] for i in free_a), k), a.device)
+    b2 = Array(b._data.transpose(ax_b + free_b).reshape(k, math.prod(b.shape[j] for j in free_b)), b.device)
     out = matmul(a2, b2)
     return out.reshape(tuple(a.shape[i] for i in free_a) + tuple(b.shape[j] for j in free_b))
 

@@ -1,6 +1,8 @@
 """matmul, dot and tensordot against NumPy: 1-D promotion, batch broadcasting, every dtype."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
@@ -40,14 +42,32 @@ def test_matmul_matches_numpy(device, data, dt1, dt2):
 
 @given(data=st.data(), dt=st.sampled_from(["float32", "float64", "int32"]))
 def test_dot_follows_the_seed_rules(device, data, dt):
-    d = data.draw(st.integers(1, 5))
-    lead = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4))
+    d = data.draw(st.integers(0, 5))  # 0: an empty sum, zeros as NumPy's
+    lead = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
     a = data.draw(arrays(dt, lead + (d,), bound=10))
-    for sb in [(d,), (d, data.draw(st.integers(1, 4)))]:
+    for sb in [(d,), (d, data.draw(st.integers(0, 4)))]:
         b = data.draw(arrays(dt, sb, bound=10))
         x, y = accel.asarray(a, device=device), accel.asarray(b, device=device)
         check(accel.dot(x, y), np.dot(a, b))
         check(x.dot(y), a.dot(b))
+
+
+@pytest.mark.parametrize("sa, sb, axes", [((2, 0), (0, 2), 1), ((2, 0, 3), (0, 3, 4), 2), ((0, 3), (3, 0), 1),
+                                          ((3, 0), (0,), 1), ((2, 3), (0, 3), ([1], [1]))])
+def test_tensordot_over_empty_axes_is_numpys(device, sa, sb, axes):
+    """A contraction over a zero-length axis is a sum of nothing: zeros, as NumPy's (a reshape to
+    (-1, 0) once raised ValueError here), or NumPy's error where the axes' lengths differ."""
+    a, b = np.arange(math.prod(sa), dtype=np.float32).reshape(sa), np.ones(sb, np.float32)
+    x, y = accel.asarray(a, device=device), accel.asarray(b, device=device)
+    try:
+        want = np.tensordot(a, b, axes)
+    except ValueError:
+        with pytest.raises(ValueError, match="tensordot: shapes"):
+            accel.tensordot(x, y, axes)
+        return
+    check(accel.tensordot(x, y, axes), want)
+    if isinstance(axes, int) and axes == 1:
+        check(accel.dot(x, y), np.dot(a, b))
 
 
 def test_dot_seed_shapes(device):
@@ -61,9 +81,9 @@ def test_dot_seed_shapes(device):
 
 @given(data=st.data())
 def test_tensordot_matches_numpy(device, data):
-    a = data.draw(arrays("float64", data.draw(hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=4))))
+    a = data.draw(arrays("float64", data.draw(hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4))))
     n = data.draw(st.integers(0, a.ndim))
-    b_shape = a.shape[a.ndim - n:] + data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3))
+    b_shape = a.shape[a.ndim - n:] + data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3))
     b = data.draw(arrays("float64", b_shape))
     check(accel.tensordot(accel.asarray(a, device=device), accel.asarray(b, device=device), axes=n),
           np.tensordot(a, b, axes=n))
