@@ -11,6 +11,7 @@ import functools
 from typing import Any, Callable, Iterable, Sequence, Union
 
 import numpy as np
+from numpy.exceptions import AxisError
 
 from .devices import Device, backend
 
@@ -74,16 +75,18 @@ Axis = Union[int, Sequence[int], None]
 
 
 def normalize_axes(op: str, ndim: int, axis: Axis) -> tuple[int, ...]:
-    """``axis`` as sorted non-negative ints; out-of-range or repeated axes are errors."""
+    """``axis`` as sorted non-negative ints; out-of-range or repeated axes are errors. A 0-d
+    array takes the int axis 0 or -1 (none in a tuple), as NumPy's ufunc reductions do."""
     if axis is None:
         return tuple(range(ndim))
-    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    one = not isinstance(axis, (tuple, list))
+    axes = (axis,) if one else tuple(axis)
     result = []
     for a in axes:
         if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {a!r}")
-        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise IndexError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
+        if not -ndim <= a < ndim and not (ndim == 0 and one and a in (0, -1)):
+            raise AxisError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
         result.append(int(a) % max(ndim, 1))
     if len(set(result)) != len(result):
         raise ValueError(f"{op}: repeated axis in {axis!r}")

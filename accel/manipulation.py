@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from numpy.exceptions import AxisError
+
 from .array import Array
 from .devices import backend
 from .dispatch import Axis, normalize_axes, same_device
@@ -60,7 +62,7 @@ def _each_axis(op: str, ndim: int, axis: int | Sequence[int]) -> list[int]:
     if None in axes:
         raise TypeError(f"{op}: axis must be an int or a tuple of ints, got None")
     if ndim == 0 and axes:
-        raise IndexError(f"{op}: axis {axes[0]} is out of bounds for an array of dimension 0")
+        raise AxisError(f"{op}: axis {axes[0]} is out of bounds for an array of dimension 0")
     normalize_axes(op, ndim, axis)
     return [int(a) % ndim for a in axes]
 

@@ -42,9 +42,17 @@ def _check(op: str, x: object, keepdims: object) -> None:
         raise TypeError(f"{op}: keepdims must be a bool, got {keepdims!r}{hint}")
 
 
+def _axes(op: str, ndim: int, axis: Axis) -> tuple[int, ...]:
+    """normalize_axes, but mean and var take an int axis as NumPy's do, as a tuple of one
+    (they count the items per axis): a 0-d array has no axis 0 for them."""
+    if op in ("mean", "var") and isinstance(axis, (int, np.integer)):
+        axis = (axis,)
+    return normalize_axes(op, ndim, axis)
+
+
 def _reduce(op: str, x: Array, axis: Axis, keepdims: bool) -> Array:
     _check(op, x, keepdims)
-    axes = normalize_axes(op, x.ndim, axis)
+    axes = _axes(op, x.ndim, axis)
     reduced = math.prod(x.shape[a] for a in axes)
     if op in ("max", "min", "argmax", "argmin") and reduced == 0:
         raise ValueError(f"{op}: zero-size array (shape {x.shape}) has no {op} along axis {axis}")
@@ -63,7 +71,7 @@ def _in_dtype(op: str, x: Array, axis: Axis, keepdims: bool, dtype: Any) -> Arra
     _check(op, x, keepdims)
     dt = _dt.as_dtype(dtype)
     if op == "mean" and dt.kind != "f":  # NumPy sums in that integer dtype (wrapping), then divides
-        count = math.prod(x.shape[a] for a in normalize_axes(op, x.ndim, axis))
+        count = math.prod(x.shape[a] for a in _axes(op, x.ndim, axis))
         if count == 0:
             warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=callers_level())
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -88,7 +96,7 @@ def var(x: Array, axis: Axis = None, keepdims: bool = False, ddof: int | float =
     _check("var", x, keepdims)
     if isinstance(ddof, bool) or not isinstance(ddof, (int, float, np.integer, np.floating)):
         raise TypeError(f"var: ddof must be a number, not {type(ddof).__name__}")
-    axes = normalize_axes("var", x.ndim, axis)
+    axes = _axes("var", x.ndim, axis)
     divisor = builtins.max(math.prod(x.shape[a] for a in axes) - float(ddof), 0.0)  # a Python float keeps x's float dtype
     if divisor <= 0:
         warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=callers_level())  # NumPy's words
@@ -115,7 +123,9 @@ def _arg(op: str, x: Array, axis: int | None, keepdims: bool) -> Array:
     if axis is not None:
         if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
             raise TypeError(f"{op}: axis must be an int or None, got {axis!r}")
-        return _reduce(op, x, axis, keepdims)
+        if x.ndim:
+            return _reduce(op, x, axis, keepdims)
+        normalize_axes(op, 0, axis)  # 0 or -1 of a 0-d array: its one element, as for None
     _check(op, x, keepdims)
     flat = _reduce(op, x.reshape(-1), 0, False)
     return flat.reshape((1,) * x.ndim) if keepdims else flat

@@ -267,12 +267,32 @@ def test_large_float32_sum_is_accurate(device):
 
 def test_axis_errors(device):
     x = accel.ones((2, 3), device=device)
-    with pytest.raises(IndexError, match="axis 2 is out of bounds for an array of dimension 2"):
+    with pytest.raises(np.exceptions.AxisError, match="axis 2 is out of bounds for an array of dimension 2"):
         accel.sum(x, axis=2)
     with pytest.raises(ValueError, match="repeated axis"):
         accel.sum(x, axis=(0, -2))
     with pytest.raises(TypeError, match="axis must be an int or None"):
         accel.argmax(x, axis=(0, 1))
+
+
+@pytest.mark.parametrize("op", REDUCTIONS + ["var", "std", "argmax", "argmin", "squeeze"])
+@pytest.mark.parametrize("axis", [0, -1, 1, -2, (0,), (-1,), (), None])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_axes_of_a_0d_array_are_numpys(device, op, axis, keepdims):
+    """NumPy's ufunc reductions (and squeeze) take the int axis 0 or -1 of a 0-d array, though
+    not in a tuple; mean, var and std take neither. An axis NumPy refuses is an AxisError."""
+    a = np.array(3.0, np.float32)
+    x = accel.asarray(a, device=device)
+    kwargs = {} if op == "squeeze" else {"keepdims": keepdims}
+    try:
+        want = getattr(np, op)(a, axis=axis, **kwargs)
+    except (np.exceptions.AxisError, TypeError) as exc:
+        with pytest.raises(type(exc)):
+            getattr(accel, op)(x, axis=axis, **kwargs)
+        return
+    got = getattr(accel, op)(x, axis=axis, **kwargs)
+    assert got.shape == np.shape(want) and got.dtype == np.asarray(want).dtype
+    np.testing.assert_array_equal(host(got), want)
 
 
 @given(data=st.data(), dt=st.sampled_from(DTYPES))
@@ -378,9 +398,9 @@ def test_shape_op_errors(device):
         x.reshape(4)
     with pytest.raises(ValueError, match="not a permutation"):
         accel.permute_dims(x, (0, 5))
-    with pytest.raises(IndexError, match="swapaxes: axis -3 is out of bounds for an array of dimension 2"):
+    with pytest.raises(np.exceptions.AxisError, match="swapaxes: axis -3 is out of bounds for an array of dimension 2"):
         x.swapaxes(0, -3)
-    with pytest.raises(IndexError, match="swapaxes: axis 0 is out of bounds for an array of dimension 0"):
+    with pytest.raises(np.exceptions.AxisError, match="swapaxes: axis 0 is out of bounds for an array of dimension 0"):
         accel.swapaxes(x[0, 0], 0, 0)
     with pytest.raises(ValueError, match=r"moveaxis: repeated axis in \(0, -2\)"):
         accel.moveaxis(x, (0, -2), (0, 1))
@@ -390,9 +410,9 @@ def test_shape_op_errors(device):
         accel.moveaxis(x, None, 0)
     with pytest.raises(ValueError, match=r"squeeze: axis 1 of shape \(2, 3\) has length 3; only length-1 axes"):
         accel.squeeze(x, -1)
-    with pytest.raises(IndexError, match="squeeze: axis 2 is out of bounds for an array of dimension 2"):
+    with pytest.raises(np.exceptions.AxisError, match="squeeze: axis 2 is out of bounds for an array of dimension 2"):
         x.squeeze(2)
-    with pytest.raises(IndexError, match="expand_dims: axis 3 is out of bounds for an array of dimension 3"):
+    with pytest.raises(np.exceptions.AxisError, match="expand_dims: axis 3 is out of bounds for an array of dimension 3"):
         accel.expand_dims(x, 3)
     with pytest.raises(ValueError, match=r"expand_dims: repeated axis in \(0, -4\)"):
         accel.expand_dims(x, (0, -4))
