@@ -33,8 +33,13 @@ def _place(host: np.ndarray, device: Device) -> Array:
 
 
 def _filled(xp: Any, shape: tuple[int, ...], value: Any, dtype: np.dtype) -> Any:
-    data = xp.empty(shape, dtype=dtype)
-    data[...] = value  # not xp.full: NumPy's is Python, and its line would take the warning below
+    """``xp.full``; on the host NumPy's full in its own two steps (np.full is Python, and its line
+    would take the warning below), an unsafe cast as theirs: NaN into int32 warns, 1000.0 into
+    uint8 wraps, where an assignment would raise."""
+    if xp is not np:  # CuPy fills on the device, without warnings
+        return xp.full(shape, value, dtype=dtype)
+    data = np.empty(shape, dtype=dtype)
+    np.copyto(data, value, casting="unsafe")
     return data
 
 
@@ -95,9 +100,13 @@ def empty(shape: Shape, dtype: Any = None, device: DeviceLike | None = None) -> 
 
 def full(shape: Shape, fill_value: bool | int | float, dtype: Any = None,
          device: DeviceLike | None = None) -> Array:
-    """An array filled with ``fill_value``; the dtype follows the value (bool, int64, float32)."""
+    """An array filled with ``fill_value``; the dtype follows the value: a Python bool, int or
+    float gives bool, int64 or float32, a NumPy scalar its own dtype (as ``asarray``)."""
     if dtype is None:
-        dtype = _dt.bool_ if isinstance(fill_value, bool) else _dt.int64 if isinstance(fill_value, int) else None
+        if isinstance(fill_value, (np.generic, np.ndarray)):
+            dtype = _dt.default_dtype(fill_value)
+        else:
+            dtype = _dt.bool_ if isinstance(fill_value, bool) else _dt.int64 if isinstance(fill_value, int) else None
     return _new("full", shape, dtype, device, fill_value)
 
 
@@ -114,9 +123,12 @@ def eye(n: int, m: int | None = None, k: int = 0, dtype: Any = None, device: Dev
 
 def arange(start: int | float, stop: int | float | None = None, step: int | float = 1,
            dtype: Any = None, device: DeviceLike | None = None) -> Array:
-    """Evenly spaced values in [start, stop), as NumPy's arange (floats as float32)."""
-    host = np.arange(start, stop, step)
-    return asarray(host, dtype=dtype or (DEFAULT_FLOAT if host.dtype.kind == "f" else None), device=device)
+    """Evenly spaced values in [start, stop), as NumPy's arange (floats as float32). A ``dtype``
+    is NumPy's too: the values are computed in it (``arange(7, 3, -0.5, dtype="int32")`` steps
+    by the difference of its first two, as NumPy's, not by a rounded -0.5)."""
+    dt = None if dtype is None else _dt.as_dtype(dtype)
+    host = np.arange(start, stop, step, dtype=dt)
+    return asarray(host, dtype=dt or (DEFAULT_FLOAT if host.dtype.kind == "f" else None), device=device)
 
 
 def zeros_like(x: Array, dtype: Any = None, device: DeviceLike | None = None) -> Array:

@@ -43,6 +43,49 @@ def test_creation_defaults(device):
     np.testing.assert_array_equal(host(accel.zeros_like(accel.ones(2, device=device))), [0, 0])
 
 
+NUMBERS = st.sampled_from([0, 1, 3, -1, 7, 2.5, 0.5, -0.5, 1e3, 1000.0, 300, np.nan, np.inf, 1e300, True,
+                           np.int64(3), np.float32(1.5), np.float64(2.5), np.uint8(200), np.bool_(False)])
+
+
+@given(value=NUMBERS, shape=st.sampled_from([(), 0, 3, (2, 3), (0, 2)]),
+       dt=st.sampled_from([None, "float32", "float64", "int32", "int64", "uint8", "bool"]))
+def test_full_is_numpys(device, value, shape, dt):
+    """full's values, dtype and errors are NumPy's (an unsafe cast: NaN into int32 warns, 1000.0
+    into uint8 wraps, the int 1000 raises), but for a Python float without dtype (float32)."""
+    try:
+        with np.errstate(all="ignore"):
+            want = np.full(shape, value, dtype=dt)
+    except (OverflowError, ValueError) as exc:
+        with pytest.raises(type(exc)):
+            accel.full(shape, value, dtype=dt, device=device)
+        return
+    with np.errstate(all="ignore"):
+        want = want.astype(np.float32) if dt is None and type(value) is float else want
+        got = accel.full(shape, value, dtype=dt, device=device)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    if device == "cpu" or want.dtype.kind in "fb" or np.isfinite(value):  # a GPU's NaN -> int is its own
+        np.testing.assert_array_equal(host(got), want)
+
+
+@given(args=st.lists(st.sampled_from([0, 1, 2, 3, -1, 5, 7, 10, 2.5, 0.5, -0.5, 1e3]), min_size=1, max_size=3),
+       dt=st.sampled_from([None, "float32", "float64", "int32", "int64", "uint8", "bool"]))
+def test_arange_is_numpys(device, args, dt):
+    """arange's values and errors are NumPy's, computed in its dtype (an int dtype with a float
+    step steps by the difference of the first two values, as NumPy's); float32 without one."""
+    try:
+        with np.errstate(all="ignore"):
+            want = np.arange(*args, dtype=dt)
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError) as exc:
+        with pytest.raises(type(exc)):
+            accel.arange(*args, dtype=dt, device=device)
+        return
+    want = want.astype(np.float32) if dt is None and want.dtype.kind == "f" else want
+    with np.errstate(all="ignore"):
+        got = accel.arange(*args, dtype=dt, device=device)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(host(got), want)
+
+
 @given(values=st.lists(st.integers(-2**64, 2**64), max_size=4), dt=st.sampled_from([None, "int32", "int64", "uint8"]))
 @example(values=[0, 2**63], dt=None)  # NumPy makes this float64
 @example(values=[2**63], dt=None)  # and this uint64
