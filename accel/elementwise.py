@@ -140,6 +140,8 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
                 if a._device is not device and a._device != device:
                     same_device(op, [x._device for x in args if isinstance(x, Array)])
                 same_shape = same_shape and a._data.shape == shape
+        elif type(a) is np.ndarray and a.ndim == 0:  # a NumPy scalar, as NumPy hands np.int64(1) < x
+            return _apply(op, tuple(x[()] if type(x) is np.ndarray and x.ndim == 0 else x for x in args), out)
         else:
             types.append(_type_of(a))
     if device is None:
