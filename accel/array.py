@@ -158,9 +158,22 @@ class Array:
         """The data as nested Python lists of Python scalars (a scalar for a 0-d array)."""
         return self.numpy().tolist()
 
-    def item(self) -> Any:
-        """The one element of a size-1 array, as a Python scalar."""
-        return self._scalar("item()")
+    def item(self, *index: int | tuple[int, ...]) -> Any:
+        """One element as a Python scalar, as NumPy's ``item``: a size-1 array's, or that at a flat
+        index (``x.item(5)``) or at one index per axis (``x.item(1, 2)``, ``x.item((1, 2))``)."""
+        if not index:
+            return self._scalar("item()")
+        key = index[0] if len(index) == 1 else index
+        key = key[0] if isinstance(key, tuple) and len(key) == 1 else key  # NumPy's item((5,)) is item(5)
+        if not isinstance(key, tuple):  # a flat index, checked as NumPy checks it
+            if isinstance(key, bool) or not isinstance(key, (int, np.integer)):
+                raise TypeError(f"item: an index must be an int, not {type(key).__name__}")
+            if not -self.size <= key < self.size:
+                raise IndexError(f"item: index {key} is out of bounds for size {self.size}")
+            return self.reshape(-1)[int(key)]._scalar("item()")
+        if len(key) != self.ndim or not all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in key):
+            raise ValueError(f"item: {key!r} is not one int per axis of an array of shape {self.shape}")
+        return self[key]._scalar("item()")
 
     def _scalar(self, caller: str) -> Any:
         if self.size != 1:

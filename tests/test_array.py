@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import os
 import pickle
 import subprocess
@@ -41,6 +42,25 @@ def test_creation_defaults(device):
     assert accel.empty_like(accel.zeros((2, 2), device=device)).shape == (2, 2)
     np.testing.assert_array_equal(host(accel.full_like(accel.zeros(2, device=device), 3.5)), [3.5, 3.5])
     np.testing.assert_array_equal(host(accel.zeros_like(accel.ones(2, device=device))), [0, 0])
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (6,), (2, 3), (2, 1, 3)])
+def test_item_is_numpys(device, shape):
+    """x.item() and x.item(i), x.item(i, j), x.item((i, j)): NumPy's element, or its error type."""
+    a = np.arange(math.prod(shape), dtype=np.float32).reshape(shape) * 1.5
+    x = accel.asarray(a, device=device)
+    index_lists = [(), (0,), (-1,), (5,), (6,), ((2,),), (np.int64(1),), (0.5,), (True,)]
+    index_lists += [tuple(n - 1 for n in shape), (tuple(n - 1 for n in shape),), tuple(-n for n in shape),
+                    (0,) * (len(shape) + 1), tuple(n for n in shape), (0,) * max(len(shape) - 1, 0)]
+    for index in index_lists:
+        try:
+            want = a.item(*index)
+        except (IndexError, ValueError, TypeError) as exc:
+            with pytest.raises(type(exc) if not isinstance(exc, IndexError) else IndexError):
+                x.item(*index)
+            continue
+        got = x.item(*index)
+        assert (got, type(got)) == (want, type(want)), index
 
 
 NUMBERS = st.sampled_from([0, 1, 3, -1, 7, 2.5, 0.5, -0.5, 1e3, 1000.0, 300, np.nan, np.inf, 1e300, True,
