@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import operator
 import threading
 import warnings
 
@@ -595,10 +596,11 @@ def test_seed_example(device):
 
 
 @pytest.mark.parametrize("op", BINARY + UNARY + ["where"])
-@pytest.mark.parametrize("view", ["x[::2]", "x[:, ::2]", "x[::-1, 1::3]", "x.T[::2]"])
+@pytest.mark.parametrize("view", ["x[::2]", "x[:, ::2]", "x[::-1, 1::3]", "x.T[::2]", "x[:, ::-1]", "x.T",
+                                  "x.reshape(-1)[::-1]"])
 def test_out_with_gaps_gets_exactly_its_elements(device, op, view):
-    """An out= view with gaps between its elements, from contiguous inputs: Numba's ufunc loops
-    would write it as if contiguous (they test only the inputs' steps), into the gaps."""
+    """An out= view with gaps between its elements, reversed or F-ordered, from contiguous inputs:
+    Numba's ufunc loops would write it as if contiguous (they test only the inputs' steps)."""
     base = np.zeros((8, 12), np.float64)
     target = eval(view, {"x": base})
     shape, rng = target.shape, np.random.default_rng(5)
@@ -615,6 +617,50 @@ def test_out_with_gaps_gets_exactly_its_elements(device, op, view):
         eval(view, {"x": want_all})[...] = ORACLE[op](*args) if op in ORACLE else getattr(np, op)(*args)
         assert fn(*(accel.asarray(v, device=device) if isinstance(v, np.ndarray) else v for v in args), out=out) is out
     np.testing.assert_allclose(host(x), want_all, rtol=1e-12)
+
+
+IN_PLACE_OPERATORS = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
+                      "**=": operator.ipow, "//=": operator.ifloordiv, "&=": operator.iand}
+PLAIN = {operator.iadd: operator.add, operator.isub: operator.sub, operator.imul: operator.mul,
+         operator.itruediv: operator.truediv, operator.ipow: operator.pow, operator.ifloordiv: operator.floordiv,
+         operator.iand: operator.and_}
+
+
+def _reversed(a):
+    """``a`` reversed along its last axis: a view with a negative step, NumPy's or accel's."""
+    return a[(slice(None),) * (a.ndim - 1) + (slice(None, None, -1),)]
+
+
+@pytest.mark.parametrize("shape", [(8, 12), (80, 120)], ids=["small", "copied back"])  # 9600 >= IN_PLACE_FROM
+@pytest.mark.parametrize("view", ["x[::-1]", "x[:, ::-1]", "x[::-1, ::2]", "x.T", "x[::2]", "x[:, 1:]",
+                                  "x.reshape(-1)[::-1]", "x.reshape(-1)[::-2]", "x.reshape(-1)[1::3][::-1]"])
+@pytest.mark.parametrize("symbol", IN_PLACE_OPERATORS)
+def test_in_place_operators_on_views_write_exactly_their_elements(device, shape, view, symbol):
+    """``v op= y`` on a reversed, F-ordered or gapped view, with y the view itself, the same view
+    made again, another array reversed, a reversed row, or a number: each element of v becomes
+    op(v, y) of the values before, and nothing outside v changes. Numba's ufunc loops wrote a
+    reversed out (x[::-1] += x[::-1], 1-d) outside itself, corrupting the heap."""
+    iop = IN_PLACE_OPERATORS[symbol]
+    dtype = "int64" if symbol in ("&=", "//=") else "float64"
+    rng = np.random.default_rng(7)
+    base = rng.integers(1, 4, shape).astype(dtype)
+    other = rng.integers(1, 4, eval(view, {"x": base}).shape).astype(dtype)
+    operands = {
+        "itself": (None, None),
+        "same view": (lambda b: eval(view, {"x": b}), lambda X: eval(view, {"x": X})),
+        "other reversed": (lambda b: _reversed(other), lambda X: _reversed(accel.asarray(other, device=device))),
+        "row reversed": (lambda b: _reversed(other[(0,) * (other.ndim - 1)]),
+                         lambda X: _reversed(accel.asarray(other, device=device)[(0,) * (other.ndim - 1)])),
+        "number": (lambda b: 2, lambda X: 2),
+    }
+    for name, (numpy_operand, accel_operand) in operands.items():
+        want, x = base.copy(), accel.asarray(base.copy(), device=device)
+        target = eval(view, {"x": want})
+        y = target.copy() if numpy_operand is None else np.copy(numpy_operand(want))
+        target[...] = PLAIN[iop](target.copy(), y)  # the values before, as NumPy's overlap rule has it
+        v = eval(view, {"x": x})
+        v = iop(v, v if accel_operand is None else accel_operand(x))
+        np.testing.assert_array_equal(host(x), want, err_msg=name)
 
 
 def test_out_and_inplace_operators(device):

@@ -744,19 +744,20 @@ IN_PLACE_FROM = 4096
 
 def _in_place(ufunc: Callable[..., Any], a: np.ndarray, b: Any) -> None:
     """``a = ufunc(a, b)``, for the front end's in-place plans (x += y)."""
-    if a.size < IN_PLACE_FROM:  # written as read: an input's steps are its own (see _writable_by_ufunc)
+    if a.size < IN_PLACE_FROM and _writable_by_ufunc(a):
         ufunc(a, b, out=a)
     else:
         _copied_back(a, lambda: ufunc(a, b))
 
 
-def _writable_by_ufunc(out: np.ndarray, inputs: tuple) -> bool:
-    """Whether a Numba ufunc may write into ``out`` directly. Its loops take the output as
-    unit-strided whenever every input is (numba/np/ufunc/wrappers.py tests only the inputs'
-    steps), so an output with gaps between elements (``x[::2]``, ``x[:, ::2]``) that is not
-    itself an input (whose steps it would share) is written as if it had none: outside itself,
-    and wrong. Such an output gets a new result, copied in."""
-    return out.flags.c_contiguous or out.flags.f_contiguous or any(x is out for x in inputs)
+def _writable_by_ufunc(out: np.ndarray) -> bool:
+    """Whether a Numba ufunc may write into ``out`` directly: only a C-contiguous one. Its loops
+    take the output as unit-strided whenever every input is, in the inner loop NumPy's iterator
+    hands them (numba/np/ufunc/wrappers.py tests only the inputs' steps), and that iterator
+    flips negative steps and reorders axes for the inputs' sake: an output with gaps
+    (``x[::2]``), reversed (``x[::-1] += y``, even as its own input) or F-ordered was written
+    outside itself, and wrong. Any other output gets a new result, copied in."""
+    return out.flags.c_contiguous
 
 
 def _copied_back(out: np.ndarray, compute: Callable[[], np.ndarray]) -> None:
@@ -826,7 +827,7 @@ class UfuncKernel:
 
     def __call__(self, *inputs: Any, dtypes: tuple[np.dtype, ...], out: np.ndarray | None = None) -> np.ndarray:
         if out is not None and ((out.size >= IN_PLACE_FROM and any(x is out for x in inputs))
-                                or not _writable_by_ufunc(out, inputs)):
+                                or not _writable_by_ufunc(out)):
             _copied_back(out, lambda: self(*inputs, dtypes=dtypes))
             return out
         kind = number_kind(self.fn, dtypes)
