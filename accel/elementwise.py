@@ -230,10 +230,10 @@ def _check_out(op: str, out: Array, device, shape: tuple[int, ...], dtype: np.dt
     if not isinstance(out, Array):
         raise TypeError(f"{op}: out must be an accel Array, not {type(out).__name__}")
     same_device(op, [device, out._device])
+    if not np.can_cast(dtype, out.dtype, "same_kind"):  # NumPy checks the dtype first
+        raise TypeError(f"{op}: cannot write a {dtype} result into out of dtype {out.dtype}")
     if out.shape != shape:
         raise ValueError(f"{op}: out has shape {out.shape} but the result has shape {shape}")
-    if not np.can_cast(dtype, out.dtype, "same_kind"):
-        raise TypeError(f"{op}: cannot write a {dtype} result into out of dtype {out.dtype}")
 
 
 def _has_negative(x: Operand) -> bool:

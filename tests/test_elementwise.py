@@ -681,6 +681,8 @@ def test_out_and_inplace_operators(device):
         i += 0.5
     with pytest.raises(ValueError, match=r"out has shape \(2,\) but the result has shape \(3, 4\)"):
         accel.add(x, x, out=accel.empty(2, device=device))
+    with pytest.raises(TypeError, match="cannot write a float64 result"):  # both wrong: NumPy names the dtype
+        accel.add(i, 0.5, out=accel.empty(2, dtype="int64", device=device))
 
 
 @pytest.mark.parametrize("dt", [d for d in DTYPES if d != "bool"])  # bool // bool computes in int8
