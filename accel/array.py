@@ -165,11 +165,9 @@ class Array:
             return self._scalar("item()")
         key = index[0] if len(index) == 1 else index
         key = key[0] if isinstance(key, tuple) and len(key) == 1 else key  # NumPy's item((5,)) is item(5)
-        if not isinstance(key, tuple):  # a flat index, checked as NumPy checks it
+        if not isinstance(key, tuple):  # a flat index; indexing checks its bounds
             if isinstance(key, bool) or not isinstance(key, (int, np.integer)):
                 raise TypeError(f"item: an index must be an int, not {type(key).__name__}")
-            if not -self.size <= key < self.size:
-                raise IndexError(f"item: index {key} is out of bounds for size {self.size}")
             return self.reshape(-1)[int(key)]._scalar("item()")
         if len(key) != self.ndim or not all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in key):
             raise ValueError(f"item: {key!r} is not one int per axis of an array of shape {self.shape}")

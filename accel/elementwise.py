@@ -150,7 +150,8 @@ def _apply(op: str, args: tuple, out: Array | None) -> Array:
     if not same_shape:
         shape = broadcast_shapes(op, *(a.shape for a in args if isinstance(a, Array)))
     if out is not None:
-        _check_out(op, out, device, shape, loop[-1])
+        check_out_array(op, out, device)
+        check_out_fits(op, out, shape, loop[-1])
     checked = op == "pow" and loop[1].kind in "iu"
     if checked and _has_negative(args[1]):
         raise ValueError("pow: integers to negative integer powers are not allowed")
@@ -226,10 +227,15 @@ def _into_first(call: Callable[..., Any], a: Any, b: Any) -> Any:
     return call(a, b, out=a)
 
 
-def _check_out(op: str, out: Array, device, shape: tuple[int, ...], dtype: np.dtype) -> None:
+def check_out_array(op: str, out: Any, device) -> None:
+    """NumPy's first check of an ``out=``, which needs no result: an Array on the operands' device."""
     if not isinstance(out, Array):
         raise TypeError(f"{op}: out must be an accel Array, not {type(out).__name__}")
     same_device(op, [device, out._device])
+
+
+def check_out_fits(op: str, out: Array, shape: tuple[int, ...], dtype: np.dtype) -> None:
+    """NumPy's checks of an ``out=`` against the result: a dtype that casts to out's, then its shape."""
     if not np.can_cast(dtype, out.dtype, "same_kind"):  # NumPy checks the dtype first
         raise TypeError(f"{op}: cannot write a {dtype} result into out of dtype {out.dtype}")
     if out.shape != shape:

@@ -14,6 +14,7 @@ import numpy as np
 from . import dtypes as _dt
 from .array import Array
 from .dispatch import broadcast_shapes, kernel, same_device
+from .elementwise import check_out_array, check_out_fits, multiply
 
 Axes = Union[int, tuple[Sequence[int], Sequence[int]]]
 
@@ -33,10 +34,11 @@ def matmul(a: Array, b: Array, /, *, out: Array | None = None) -> Array:
     may be an operand (``a @= b``) and is written as one assignment."""
     _check("matmul", a, b)
     if out is not None:
-        if not isinstance(out, Array):
-            raise TypeError(f"matmul: out must be an accel Array, not {type(out).__name__}")
-        same_device("matmul", (a._device, out._device))
-        return _into(out, matmul(a, b))
+        check_out_array("matmul", out, a._device)  # before the product, as NumPy refuses it
+        product = matmul(a, b)
+        check_out_fits("matmul", out, product.shape, product.dtype)
+        out[...] = product
+        return out
     if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]:  # the common case, checked cheaply
         dtype = _dt.resolve(np.matmul, "matmul", (a.dtype, b.dtype))[-1]
         return Array(kernel("matmul", a.device)(a._data, b._data, (), dtype), a.device)
@@ -56,16 +58,6 @@ def matmul(a: Array, b: Array, /, *, out: Array | None = None) -> Array:
     if b.ndim == 1:
         product = product[..., 0]
     return Array(product, a.device)
-
-
-def _into(out: Array, result: Array) -> Array:
-    """``out[...] = result``, with NumPy's checks of a matmul's ``out=``, its dtype first."""
-    if not np.can_cast(result.dtype, out.dtype, "same_kind"):
-        raise TypeError(f"matmul: cannot write a {result.dtype} result into out of dtype {out.dtype}")
-    if result.shape != out.shape:
-        raise ValueError(f"matmul: out has shape {out.shape} but the result has shape {result.shape}")
-    out[...] = result
-    return out
 
 
 def tensordot(a: Array, b: Array, axes: Axes = 2) -> Array:
@@ -95,7 +87,6 @@ def dot(a: Array, b: Array) -> Array:
     (a, b, c, d).(d, e) is (a, b, c, e); a 0-d operand multiplies."""
     _check("dot", a, b)
     if a.ndim == 0 or b.ndim == 0:
-        from .elementwise import multiply
         return multiply(a, b)
     if b.ndim == 1:
         return matmul(a, b)
